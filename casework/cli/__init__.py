@@ -1,0 +1,1 @@
+"""The `casework` command line: typer groups, thin doors onto the services."""

@@ -1,0 +1,164 @@
+"""`casework deadline` and `casework calendar show|set|confirm`."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import typer
+
+from casework.cli.common import (
+    console,
+    database_exists,
+    engine,
+    fail,
+    parse_date,
+    print_json,
+    writing,
+)
+from casework.db import engine_for, read_session
+from casework.migrate import current_revision, head_revision
+from casework.services import calendars, recompute
+from casework.services.directory import agency_by_code
+from casework.settings import get_settings
+from casework.workdays import WorkingCalendar, default_calendar, format_day
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _calendar(agency: str | None) -> WorkingCalendar:
+    """The database's calendar when there is an initialised database, else the seeded one."""
+    if not database_exists():
+        if agency:
+            fail("数据库尚未初始化，不能按机关计算：请先运行 casework init")
+        return default_calendar()
+    eng = engine_for(get_settings())
+    if current_revision(eng) != head_revision():
+        if agency:
+            fail("数据库尚未初始化，不能按机关计算：请先运行 casework init")
+        return default_calendar()
+    with read_session(eng) as session:
+        agency_id = agency_by_code(session, agency).id if agency else None
+        return calendars.calendar_for(session, agency_id)
+
+
+def deadline(
+    from_date: str = typer.Argument(..., metavar="FROM_DATE", help="起算日（第0日）"),
+    days: int = typer.Option(..., "--days", min=0, max=400, help="工作日数"),
+    agency: str | None = typer.Option(None, "--agency", help="按该机关的日历（含本地调整）"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    start = parse_date(from_date, "起算日")
+    result = _calendar(agency).deadline(start, days)
+    if as_json:
+        print_json(
+            {
+                "from": start.isoformat(),
+                "days": days,
+                "due": result.due.isoformat(),
+                "provisional": result.provisional,
+                "derivation": list(result.derivation),
+            }
+        )
+        return
+    flag = "（暂定）" if result.provisional else ""
+    console.print(
+        f"{format_day(start)} 起第{days}个工作日：[bold]{format_day(result.due)}[/]{flag}"
+    )
+    for line in result.derivation:
+        console.print(f"  {line}")
+
+
+@app.command("show", help="列出某年的非标准日期（节假日、调休上班日、管理员调整）")
+def show(
+    year: int = typer.Argument(...),
+    agency: str | None = typer.Option(None, "--agency"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    cal = _calendar(agency)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    try:
+        cal.day_info(first)
+        cal.day_info(last)
+    except ValueError as error:
+        fail(str(error))
+    rows = []
+    day = first
+    while day <= last:
+        info = cal.day_info(day)
+        weekend = day.weekday() >= 5
+        if info.workday == weekend or info.reason not in ("工作日", "周六", "周日"):
+            rows.append(info)
+        day += timedelta(days=1)
+    provisional = cal.is_provisional(first)
+    if as_json:
+        print_json(
+            {
+                "year": year,
+                "provisional": provisional,
+                "working_days": cal.count_between(first - timedelta(days=1), last),
+                "days": [
+                    {"date": i.day.isoformat(), "workday": i.workday, "reason": i.reason}
+                    for i in rows
+                ],
+            }
+        )
+        return
+    status = "暂定（放假安排尚未公布，按临时规则推算）" if provisional else "已公布"
+    total = cal.count_between(first - timedelta(days=1), last)
+    console.print(f"{year}年：{status}；全年工作日 {total} 天")
+    for info in rows:
+        kind = "上班" if info.workday else "休息"
+        console.print(f"  {format_day(info.day)} {kind}  {info.reason}")
+
+
+@app.command("set", help="调整某日为休息日（off）或工作日（work），并重算在办案件的期限")
+def set_day(
+    day: str = typer.Argument(..., metavar="DATE"),
+    kind: str = typer.Argument(..., metavar="off|work"),
+    source: str = typer.Option(..., "--source", help="依据（如通知文号、网址）"),
+    agency: str | None = typer.Option(None, "--agency", help="仅对该机关生效（如民族地区节日）"),
+) -> None:
+    if kind not in ("off", "work"):
+        fail("第二个参数须为 off（休息日）或 work（工作日）", 2)
+    when = parse_date(day)
+    engine()
+    with writing() as session:
+        agency_row = agency_by_code(session, agency) if agency else None
+        _, moved = recompute.with_recompute(
+            session,
+            lambda: calendars.set_override(
+                session, when, kind == "work", source, "cli", agency_row
+            ),
+            reason=f"日历调整：{when} {'上班' if kind == 'work' else '休息'}（{source}）",
+            agency_id=agency_row.id if agency_row else None,
+        )
+    scope = f"机关 {agency}" if agency else "全国"
+    console.print(
+        f"已设定 {format_day(when)} 为{'工作日' if kind == 'work' else '休息日'}（{scope}；依据：{source}）"
+    )
+    _print_moved(moved)
+
+
+@app.command("confirm", help="确认某年放假安排已载入（该年日期不再为暂定）")
+def confirm(
+    year: int = typer.Argument(...),
+    source: str = typer.Option(..., "--source", help="国务院办公厅通知的文号或网址"),
+) -> None:
+    with writing() as session:
+        _, moved = recompute.with_recompute(
+            session,
+            lambda: calendars.confirm_year(session, year, source, "cli"),
+            reason=f"{year}年放假安排已载入（{source}）",
+        )
+    console.print(f"{year}年放假安排已确认（依据：{source}）")
+    _print_moved(moved)
+
+
+def _print_moved(moved: list[recompute.Moved]) -> None:
+    if not moved:
+        console.print("在办案件的期限均未变化")
+        return
+    console.print(f"以下 {len(moved)} 个期限随之变化（已记入日历审计）：")
+    for m in moved:
+        party = f"（{m.party}）" if m.party else ""
+        console.print(f"  案件 {m.ref} {m.clock}{party}：{m.old_due} → {m.new_due}")

@@ -1,0 +1,252 @@
+"""`casework case list|show|act|register`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from casework.cli.common import (
+    acting_user,
+    console,
+    fail,
+    parse_date,
+    print_json,
+    reading,
+    today,
+    writing,
+)
+from casework.masking import mask_name
+from casework.services.directory import agency_by_code
+from casework.services.perform import perform
+from casework.services.queries import case_detail, generic_user, list_cases
+from casework.services.snapshots import find_case
+from workflows.clocks import Clock
+from workflows.outcomes import OUTCOME_BY_CODE, ApplicantKind
+from workflows.states import OPEN_STATES, State
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _due_text(due: Any, provisional: bool, paused: bool) -> str:
+    if paused:
+        return "暂停"
+    if due is None:
+        return "—"
+    return f"{due}{'（暂定）' if provisional else ''}"
+
+
+@app.command("list", help="列出案件及其期限")
+def list_command(
+    agency: str | None = typer.Option(None, "--agency"),
+    state: str | None = typer.Option(None, "--state", help="按状态筛选，如 received"),
+    open_only: bool = typer.Option(False, "--open", help="只列在办案件"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    if state is not None and state not in {s.value for s in State}:
+        fail(f"未知的状态“{state}”；可用：{'、'.join(s.value for s in State)}", 2)
+    with reading() as session:
+        rows = list_cases(session, agency, state, open_only)
+    if as_json:
+        print_json(
+            [
+                {
+                    "ref": r.case.ref,
+                    "agency": r.agency.code,
+                    "received_on": r.case.received_on.isoformat(),
+                    "applicant_kind": r.case.applicant_kind,
+                    "state": r.case.state,
+                    "outcome": r.case.outcome,
+                    "reply_due": r.case.reply_due.isoformat() if r.case.reply_due else None,
+                    "reply_paused": r.case.reply_paused,
+                    "next_due": r.case.next_due.isoformat() if r.case.next_due else None,
+                    "next_clock": r.case.next_clock,
+                    "provisional": r.case.due_provisional,
+                    "version": r.case.version,
+                }
+                for r in rows
+            ]
+        )
+        return
+    console.print(f"共 {len(rows)} 件")
+    for r in rows:
+        c = r.case
+        outcome = f"  {OUTCOME_BY_CODE[c.outcome].full_label}" if c.outcome else ""
+        due = ""
+        if c.state in {s.value for s in OPEN_STATES}:
+            due = f"  答复期限 {_due_text(c.reply_due, c.due_provisional, c.reply_paused)}"
+            if c.next_due and c.next_clock != "reply":
+                due += f"；{Clock(c.next_clock).label} {c.next_due}" if c.next_clock else ""
+        console.print(
+            f"{r.agency.code} {c.ref}  收到 {c.received_on}  "
+            f"{mask_name(r.applicant.name)}（{ApplicantKind(c.applicant_kind).label}）  "
+            f"{State(c.state).label}{outcome}{due}"
+        )
+
+
+@app.command("show", help="查看案件：状态、期限及推算过程、可进行的操作、办理记录")
+def show(
+    ref: str = typer.Argument(...),
+    agency: str | None = typer.Option(None, "--agency"),
+    as_user: str | None = typer.Option(None, "--as", help="按该用户的权限列出可进行的操作"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    now = today()
+    with reading() as session:
+        case = find_case(session, ref, agency)
+        agency_row = agency_by_code(session, agency) if agency else None
+        if as_user:
+            from casework.models import Agency
+
+            owner = agency_row or session.get(Agency, case.agency_id)
+            assert owner is not None
+            actor = acting_user(session, as_user, owner, now)
+        else:
+            actor = generic_user()
+        detail = case_detail(session, case, actor, now)
+    if as_json:
+        print_json(detail)
+        return
+    _print_detail(detail)
+
+
+def _print_detail(d: dict[str, Any]) -> None:
+    console.print(
+        f"[bold]案件 {d['ref']}[/]  {d['agency_name']}（{d['agency']}）  版本 {d['version']}"
+    )
+    console.print(
+        f"收到申请：{d['received_on']}（{d['channel']}）  申请人：{d['applicant']['name']}（{d['applicant']['kind_label']}）"
+    )
+    console.print(
+        f"状态：{d['state_label']}" + (f"  办理结果：{d['outcome_label']}" if d["outcome"] else "")
+    )
+    console.print("[bold]期限[/]")
+    for dl in d["deadlines"]:
+        mark = "当前" if dl["current"] else "已结束"
+        met = {True: "，按期", False: "，逾期", None: ""}[dl["met"]]
+        who = f"（{dl['party']}）" if dl["party"] else ""
+        console.print(
+            f"  {dl['label']}{who}：{_due_text(dl['due'], dl['provisional'], dl['paused'])}  [{mark}{met}]"
+        )
+        for line in dl["derivation"]:
+            console.print(f"      {line}")
+    allowed = "、".join(f"{a['action']}（{a['label']}）" for a in d["actions_allowed"]) or "无"
+    console.print(f"[bold]现在可进行的操作[/]：{allowed}")
+    console.print("[bold]办理记录[/]")
+    for e in d["events"]:
+        fields = {k: v for k, v in e["payload"].items() if k not in ("applicant_id",)}
+        extra = f"  {json.dumps(fields, ensure_ascii=False)}" if fields else ""
+        console.print(
+            f"  {e['seq']}. {e['on']} {e['label']}（{e['actor']}）→ {State(e['to_state']).label}{extra}"
+        )
+
+
+def _parse_fields(args: list[str]) -> dict[str, Any]:
+    """`--period-wd 15 --items a --items b` → {"period_wd": 15, "items": ["a", "b"]}."""
+    fields: dict[str, Any] = {}
+    i = 0
+    while i < len(args):
+        key = args[i]
+        if not key.startswith("--") or len(key) < 3:
+            fail(f"无法理解的参数“{key}”：字段请写成 --名称 值", 2)
+        name, _, inline = key[2:].partition("=")
+        name = name.replace("-", "_")
+        if inline:
+            raw = inline
+            i += 1
+        elif i + 1 < len(args) and not args[i + 1].startswith("--"):
+            raw = args[i + 1]
+            i += 2
+        else:
+            fail(f"字段 --{name} 缺少值", 2)
+        value = _value(raw)
+        if name in fields:
+            previous = fields[name]
+            fields[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            fields[name] = [value] if name in ("items", "parties") else value
+    return fields
+
+
+def _value(raw: str) -> Any:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    return value if isinstance(value, (int, float, list, dict, bool)) else raw
+
+
+@app.command(
+    "act",
+    help="对案件进行操作，如：casework case act 2025-001 reply --outcome disclosed --as 张三",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def act(
+    ctx: typer.Context,
+    ref: str = typer.Argument(...),
+    action: str = typer.Argument(...),
+    on: str | None = typer.Option(None, "--on", help="操作的生效日期（默认今日）"),
+    agency: str | None = typer.Option(None, "--agency"),
+    as_user: str | None = typer.Option(None, "--as", help="操作人（用户名）"),
+    expected_version: int | None = typer.Option(
+        None, "--expected-version", help="期望的案件版本（并发检查）"
+    ),
+) -> None:
+    fields = _parse_fields(list(ctx.args))
+    now = today()
+    when = parse_date(on, "--on") if on else now
+    with writing() as session:
+        case = find_case(session, ref, agency)
+        from casework.models import Agency
+
+        owner = session.get(Agency, case.agency_id)
+        assert owner is not None and case.id is not None
+        actor = acting_user(session, as_user, owner, when)
+        done = perform(
+            session,
+            case_id=case.id,
+            action=action,
+            payload=fields,
+            actor=actor,
+            on=when,
+            today=now,
+            expected_version=expected_version,
+        )
+        state = State(done.case.state).label
+        version = done.case.version
+    console.print(
+        f"案件 {ref}：{done.event.action} 已记录（{when}），状态：{state}，版本 {version}"
+    )
+
+
+@app.command("register", help="登记一件新申请")
+def register(
+    agency: str = typer.Option(..., "--agency"),
+    applicant_name: str = typer.Option(..., "--applicant", help="申请人姓名或名称"),
+    applicant_kind: str = typer.Option(
+        "natural_person", "--kind", help="申请人类别，如 natural_person"
+    ),
+    channel: str = typer.Option(..., "--channel", help="in_person | post | online | fax"),
+    received_on: str = typer.Option(..., "--received-on", help="收到申请之日（条例第三十一条）"),
+    request: str = typer.Option(..., "--request", help="申请内容"),
+    ref: str | None = typer.Option(None, "--ref", help="案号（默认自动编号）"),
+    as_user: str | None = typer.Option(None, "--as"),
+    on: str | None = typer.Option(None, "--on", help="登记日期（默认为收到申请之日）"),
+) -> None:
+    now = today()
+    payload = {
+        "agency": agency,
+        "ref": ref,
+        "applicant": {"kind": applicant_kind, "name": applicant_name},
+        "channel": channel,
+        "received_on": received_on,
+        "request": request,
+    }
+    with writing() as session:
+        owner = agency_by_code(session, agency)
+        when = parse_date(on, "--on") if on else parse_date(received_on, "--received-on")
+        actor = acting_user(session, as_user, owner, when)
+        done = perform(session, action="register", payload=payload, actor=actor, today=now, on=when)
+        new_ref, due = done.case.ref, done.case.reply_due
+    console.print(f"已登记案件 {new_ref}，答复期限 {due}")

@@ -1,0 +1,107 @@
+"""`casework agency add|list|rename` and `casework user add|grant|list`."""
+
+from __future__ import annotations
+
+import typer
+from sqlmodel import col, select
+
+from casework.cli.common import console, fail, parse_date, reading, today, writing
+from casework.models import Agency, User, UserRole
+from casework.services import directory
+from workflows.roles import Role
+
+agency_app = typer.Typer(no_args_is_help=True)
+user_app = typer.Typer(no_args_is_help=True)
+
+
+@agency_app.command("add", help="新增机关")
+def agency_add(
+    code: str = typer.Argument(...),
+    name: str = typer.Argument(...),
+    parent: str | None = typer.Option(None, "--parent", help="上级机关代码"),
+    signoff: bool = typer.Option(False, "--signoff", help="答复须经负责人审核签发"),
+) -> None:
+    with writing() as session:
+        agency = directory.ensure_agency(session, code, name, parent)
+        agency.signoff_required = signoff
+        session.add(agency)
+    console.print(f"机关 {code}（{name}）已就绪")
+
+
+@agency_app.command("list", help="列出机关")
+def agency_list() -> None:
+    with reading() as session:
+        for a in session.exec(select(Agency).order_by(col(Agency.code))).all():
+            parent = session.get(Agency, a.parent_id) if a.parent_id else None
+            console.print(f"{a.code}  {a.name}" + (f"  上级：{parent.code}" if parent else ""))
+
+
+@agency_app.command("rename", help="机关更名（保留历史名称）")
+def agency_rename(
+    code: str = typer.Argument(...),
+    new_name: str = typer.Argument(...),
+    on: str | None = typer.Option(None, "--on"),
+) -> None:
+    with writing() as session:
+        agency = directory.agency_by_code(session, code)
+        directory.rename_agency(session, agency, new_name, parse_date(on) if on else today())
+    console.print(f"机关 {code} 已更名为 {new_name}")
+
+
+@user_app.command("add", help="新增用户")
+def user_add(
+    username: str = typer.Argument(...),
+    display_name: str | None = typer.Option(None, "--name"),
+    email: str | None = typer.Option(None, "--email"),
+) -> None:
+    with writing() as session:
+        directory.add_user(session, username, display_name or username, email)
+    console.print(f"用户 {username} 已新增")
+
+
+@user_app.command(
+    "grant", help="授予用户在某机关的角色（clerk/approver/admin/auditor），可限定期间（代理）"
+)
+def user_grant(
+    username: str = typer.Argument(...),
+    role: str = typer.Argument(..., help="clerk | approver | admin | auditor"),
+    agency: str = typer.Option(..., "--agency"),
+    valid_from: str | None = typer.Option(None, "--from"),
+    valid_to: str | None = typer.Option(None, "--to"),
+    delegated_by: str | None = typer.Option(None, "--delegated-by", help="委托人（代理）"),
+) -> None:
+    if role not in {r.value for r in Role}:
+        fail(f"未知的角色“{role}”；可用：{'、'.join(r.value for r in Role)}", 2)
+    with writing() as session:
+        user = directory.user_by_name(session, username)
+        agency_row = directory.agency_by_code(session, agency)
+        by = directory.user_by_name(session, delegated_by) if delegated_by else None
+        directory.grant(
+            session,
+            user,
+            agency_row,
+            Role(role),
+            parse_date(valid_from) if valid_from else None,
+            parse_date(valid_to) if valid_to else None,
+            by,
+        )
+    console.print(f"已授予 {username} 在 {agency} 的{Role(role).label}角色")
+
+
+@user_app.command("list", help="列出用户及角色")
+def user_list() -> None:
+    with reading() as session:
+        for u in session.exec(select(User).order_by(col(User.username))).all():
+            roles = session.exec(select(UserRole).where(UserRole.user_id == u.id)).all()
+            parts = []
+            for r in roles:
+                a = session.get(Agency, r.agency_id)
+                period = (
+                    f"[{r.valid_from or ''}~{r.valid_to or ''}]"
+                    if r.valid_from or r.valid_to
+                    else ""
+                )
+                parts.append(f"{a.code if a else '?'}:{Role(r.role).label}{period}")
+            console.print(
+                f"{u.username}（{u.display_name}）{'' if u.active else '（已停用）'}  {'；'.join(parts)}"
+            )

@@ -1,0 +1,43 @@
+"""`casework init` and `casework replay`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from casework.cli.common import console, engine, parse_date, today, writing
+from casework.migrate import upgrade
+from casework.services.replay import load_file
+from casework.services.replay import replay as replay_file
+
+
+def init() -> None:
+    eng = engine(migrated=False)
+    upgrade(eng)
+    console.print(f"数据库已就绪：{eng.url.render_as_string(hide_password=True)}")
+
+
+def replay(
+    file: Path = typer.Argument(..., help="案件历史 JSON 文件（格式见 DESIGN §5）"),
+    until: str | None = typer.Option(None, "--until", help="虚拟时钟运行到此日（默认今日）"),
+) -> None:
+    data = load_file(file)
+    now = today()
+    end = parse_date(until, "--until") if until else now
+    with writing() as session:
+        result = replay_file(session, data, end, now)
+    console.print(
+        f"已导入 {result.agency}：{result.cases} 件案件，{result.actions} 项操作；"
+        f"期限届满自动处理 {len(result.expiries)} 项（虚拟时钟至 {result.until}）"
+    )
+    for ref, action, on in result.expiries:
+        console.print(f"  {on} 案件 {ref}：{action}")
+    for ref, action, on in result.held:
+        console.print(
+            f"  [yellow]暂缓[/] 案件 {ref}：{action}（{on}，期限为暂定日期，待负责人确认）"
+        )
+    if result.appeals_skipped:
+        console.print(
+            f"  注：文件中的 {result.appeals_skipped} 项复议/诉讼记录暂不导入（年度统计功能中提供）"
+        )

@@ -1,0 +1,45 @@
+"""Errors a user can cause, each with one clear Chinese line (the CLI and the API map them)."""
+
+
+class CaseworkError(Exception):
+    """Base: `str(error)` is the message shown to the user."""
+
+    code = "error"
+
+
+class NotFound(CaseworkError):
+    code = "not_found"
+
+
+class Conflict(CaseworkError):
+    """A stale version or a duplicate: someone else changed the data first."""
+
+    code = "conflict"
+
+
+class Invalid(CaseworkError):
+    code = "invalid"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ActionError(CaseworkError):
+    """An action refused on a case; names the case and the action."""
+
+    code = "action_refused"
+
+    def __init__(
+        self, ref: str | None, action: str, reasons: list[str], field: str | None = None
+    ) -> None:
+        where = f"案件 {ref}" if ref else "新案件"
+        super().__init__(f"{where}：操作“{action}”未执行：{'；'.join(reasons)}")
+        self.ref = ref
+        self.action = action
+        self.reasons = reasons
+        self.field = field
+
+
+class Forbidden(CaseworkError):
+    code = "forbidden"

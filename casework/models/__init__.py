@@ -1,0 +1,22 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+
+from casework.models.agency import Agency, AgencyName
+from casework.models.applicant import Applicant
+from casework.models.calendar import CalendarAudit, CalendarOverride, CalendarYear
+from casework.models.case import Case, CaseEvent
+from casework.models.timer import Timer
+from casework.models.user import User, UserRole
+
+__all__ = [
+    "Agency",
+    "AgencyName",
+    "Applicant",
+    "CalendarAudit",
+    "CalendarOverride",
+    "CalendarYear",
+    "Case",
+    "CaseEvent",
+    "Timer",
+    "User",
+    "UserRole",
+]

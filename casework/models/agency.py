@@ -1,0 +1,35 @@
+"""Agencies (机关) form a tree; renames and merges (机构改革) keep their history."""
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from casework.models.types import UTCDateTime
+from casework.timeutil import utcnow
+
+
+class Agency(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=64)
+    name: str = Field(max_length=200)
+    parent_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    supervises_subtree: bool = False  # a district office (政务公开办)
+    merged_into_id: int | None = Field(default=None, foreign_key="agency.id")
+    active: bool = True
+    # Policy the rules depend on (DESIGN §3.3, §3.4)
+    signoff_required: bool = False
+    post_grace_days: int = 0
+    correction_period_wd: int = 15
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AgencyName(SQLModel, table=True):
+    """Every name an agency has had, so old reports keep the name of their time."""
+
+    __tablename__ = "agency_name"
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    name: str = Field(max_length=200)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,90 @@
+"""The working-day calendar as the database holds it: seeded data plus overrides."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, func, or_
+from sqlmodel import Session, col, select
+
+from casework.errors import Invalid
+from casework.models import Agency, CalendarOverride, CalendarYear
+from casework.workdays import Override, WorkingCalendar, default_calendar
+
+_cache: dict[tuple[object, ...], WorkingCalendar] = {}
+
+
+def _fingerprint(session: Session, agency_id: int | None) -> tuple[object, ...]:
+    scope: ColumnElement[bool] = col(CalendarOverride.agency_id).is_(None)
+    if agency_id is not None:
+        scope = or_(scope, col(CalendarOverride.agency_id) == agency_id)
+    overrides = session.exec(select(func.count(), func.max(CalendarOverride.id)).where(scope)).one()
+    years = session.exec(select(func.count(), func.max(CalendarYear.id))).one()
+    return (id(session.get_bind()), agency_id, *overrides, *years)
+
+
+def calendar_for(session: Session, agency_id: int | None = None) -> WorkingCalendar:
+    """The calendar an agency counts with: national overrides, then the agency's own."""
+    key = _fingerprint(session, agency_id)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    rows = session.exec(select(CalendarOverride).order_by(col(CalendarOverride.id))).all()
+    national = {r.day: r for r in rows if r.agency_id is None}
+    local = {r.day: r for r in rows if agency_id is not None and r.agency_id == agency_id}
+    merged = {**national, **local}
+    years = [y.year for y in session.exec(select(CalendarYear)).all()]
+    if not merged and not years:
+        cal = default_calendar()
+    else:
+        cal = WorkingCalendar(
+            [Override(r.day, r.workday, r.source) for r in merged.values()], confirmed_years=years
+        )
+    if len(_cache) > 64:
+        _cache.clear()
+    _cache[key] = cal
+    return cal
+
+
+def set_override(
+    session: Session,
+    day: date,
+    workday: bool,
+    source: str,
+    actor: str,
+    agency: Agency | None = None,
+) -> CalendarOverride:
+    """Add or replace the override of one day (national, or for one agency)."""
+    if not source.strip():
+        raise Invalid("须注明来源（如放假通知的文号或网址）", field="source")
+    default_calendar().day_info(day)  # raises CalendarRangeError outside the range
+    agency_id = agency.id if agency else None
+    existing = session.exec(
+        select(CalendarOverride).where(
+            CalendarOverride.day == day,
+            col(CalendarOverride.agency_id) == agency_id
+            if agency_id is not None
+            else col(CalendarOverride.agency_id).is_(None),
+        )
+    ).first()
+    if existing is not None:
+        session.delete(existing)
+        session.flush()
+    row = CalendarOverride(
+        day=day, agency_id=agency_id, workday=workday, source=source.strip(), created_by=actor
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def confirm_year(session: Session, year: int, source: str, actor: str) -> CalendarYear:
+    """Mark a year's State Council notice as loaded: its dates stop being provisional."""
+    if not source.strip():
+        raise Invalid("须注明放假通知的来源", field="source")
+    row = session.exec(select(CalendarYear).where(CalendarYear.year == year)).first()
+    if row is None:
+        row = CalendarYear(year=year, source=source.strip(), loaded_by=actor)
+        session.add(row)
+        session.flush()
+    return row

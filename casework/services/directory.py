@@ -1,0 +1,126 @@
+"""Agencies, users and roles; who an actor is in an agency on a given day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from casework.errors import Invalid, NotFound
+from casework.models import Agency, AgencyName, User, UserRole
+from workflows.roles import Actor, ActorKind, Role
+from workflows.snapshot import Policy
+
+
+def agency_by_code(session: Session, code: str) -> Agency:
+    agency = session.exec(select(Agency).where(Agency.code == code)).first()
+    if agency is None:
+        raise NotFound(f"没有代码为“{code}”的机关")
+    return agency
+
+
+def ensure_agency(session: Session, code: str, name: str, parent: str | None = None) -> Agency:
+    """The agency with this code, created if new (a different name is an error, not a rename)."""
+    agency = session.exec(select(Agency).where(Agency.code == code)).first()
+    if agency is not None:
+        if agency.name != name:
+            raise Invalid(
+                f"机关“{code}”已登记为“{agency.name}”，与“{name}”不一致；更名请用 agency rename",
+                field="agency.name",
+            )
+        return agency
+    parent_row = agency_by_code(session, parent) if parent else None
+    agency = Agency(code=code, name=name, parent_id=parent_row.id if parent_row else None)
+    session.add(agency)
+    session.flush()
+    session.add(AgencyName(agency_id=_id(agency.id), name=name))
+    session.flush()
+    return agency
+
+
+def rename_agency(session: Session, agency: Agency, new_name: str, on: date) -> None:
+    current = session.exec(
+        select(AgencyName).where(
+            AgencyName.agency_id == agency.id, col(AgencyName.valid_to).is_(None)
+        )
+    ).first()
+    if current is not None:
+        current.valid_to = on
+        session.add(current)
+    session.add(AgencyName(agency_id=_id(agency.id), name=new_name, valid_from=on))
+    agency.name = new_name
+    session.add(agency)
+    session.flush()
+
+
+def policy_of(agency: Agency) -> Policy:
+    return Policy(
+        signoff_required=agency.signoff_required,
+        post_grace_days=agency.post_grace_days,
+        correction_period_wd=agency.correction_period_wd,
+    )
+
+
+def add_user(session: Session, username: str, display_name: str, email: str | None = None) -> User:
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise Invalid(f"用户“{username}”已存在", field="username")
+    user = User(username=username, display_name=display_name, email=email)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def user_by_name(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"没有用户“{username}”")
+    return user
+
+
+def grant(
+    session: Session,
+    user: User,
+    agency: Agency,
+    role: Role,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    delegated_by: User | None = None,
+) -> UserRole:
+    if valid_from and valid_to and valid_to < valid_from:
+        raise Invalid("结束日期早于开始日期", field="valid_to")
+    row = UserRole(
+        user_id=_id(user.id),
+        agency_id=_id(agency.id),
+        role=role.value,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        delegated_by_id=delegated_by.id if delegated_by else None,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def roles_on(session: Session, user: User, agency: Agency, day: date) -> frozenset[Role]:
+    rows = session.exec(
+        select(UserRole).where(UserRole.user_id == user.id, UserRole.agency_id == agency.id)
+    ).all()
+    return frozenset(
+        Role(r.role)
+        for r in rows
+        if (r.valid_from is None or r.valid_from <= day)
+        and (r.valid_to is None or day <= r.valid_to)
+    )
+
+
+def actor_for(session: Session, username: str, agency: Agency, day: date) -> Actor:
+    user = user_by_name(session, username)
+    if not user.active:
+        raise Invalid(f"用户“{username}”已停用")
+    return Actor(ActorKind.USER, user.username, roles_on(session, user, agency, day), user.id)
+
+
+def _id(value: int | None) -> int:
+    """The primary key of a flushed row."""
+    assert value is not None, "row not flushed"
+    return value

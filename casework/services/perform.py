@@ -1,0 +1,224 @@
+"""The one door for every action on a case (DESIGN §2.2): clerk, approver, system, replay.
+
+`perform` checks the version, validates the action against the workflow table, appends the
+event, updates the case projection (compare-and-set on `version`) and the timers — all in the
+caller's transaction. It flushes; the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from casework.clocks import ClockView, compute_clocks
+from casework.errors import ActionError, Conflict
+from casework.models import Applicant, Case, CaseEvent
+from casework.services import timers
+from casework.services.directory import agency_by_code, user_by_name
+from casework.services.projection import deadline_columns
+from casework.services.snapshots import CaseContext, context_for, event_record, load_case
+from casework.timeutil import utcnow
+from workflows import payloads as p
+from workflows.actions import WORKFLOW_VERSION, action_spec
+from workflows.payloads import PAYLOAD_SCHEMA_VERSION
+from workflows.roles import Actor
+from workflows.rules import ActionRefused, Decision, decide, parse_payload
+from workflows.snapshot import CaseSnapshot
+from workflows.states import UNREGISTERED
+
+
+@dataclass(frozen=True)
+class Performed:
+    case: Case
+    event: CaseEvent
+
+
+def perform(
+    session: Session,
+    *,
+    action: str,
+    payload: Mapping[str, Any],
+    actor: Actor,
+    today: date,
+    case_id: int | None = None,
+    on: date | None = None,
+    expected_version: int | None = None,
+) -> Performed:
+    """Apply one action. `case_id` is None only for `register` (the agency is in the payload)."""
+    if case_id is None or action == "register":
+        return _register(session, payload, actor, today, on)
+    case = load_case(session, case_id, for_update=True)
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(
+            f"案件 {case.ref} 已被他人更新（当前版本 {case.version}，提交的版本 {expected_version}），请刷新后重试"
+        )
+    ctx = context_for(session, case)
+    when = on or today
+    try:
+        decision = decide(ctx.snapshot, action, payload, actor, when, today)
+    except ActionRefused as refused:
+        raise ActionError(case.ref, action, refused.reasons, refused.field) from None
+    stored = _stored_payload(session, ctx, decision)
+    return _append(session, ctx, decision, stored, actor, when)
+
+
+def _register(
+    session: Session, raw: Mapping[str, Any], actor: Actor, today: date, on: date | None
+) -> Performed:
+    blank = CaseSnapshot(state=UNREGISTERED, received_on=None)
+    ref = str(raw.get("ref") or "") or None
+    try:
+        when = on or parse_payload(action_spec("register"), raw).receipt  # type: ignore[attr-defined]
+        decision = decide(blank, "register", raw, actor, when, today)
+    except ActionRefused as refused:
+        raise ActionError(ref, "register", refused.reasons, refused.field) from None
+    data = decision.payload
+    assert isinstance(data, p.Register)
+    if data.receipt > when:
+        raise ActionError(ref, "register", [f"收到申请之日 {data.receipt} 晚于登记日期 {when}"])
+    agency = agency_by_code(session, data.agency)
+    ref = data.ref or _next_ref(session, agency.id or 0, data.receipt.year)
+    if session.exec(select(Case).where(Case.agency_id == agency.id, Case.ref == ref)).first():
+        raise ActionError(ref, "register", [f"本机关已有案号为“{ref}”的案件"], field="ref")
+    applicant = Applicant(**data.applicant.model_dump())
+    session.add(applicant)
+    session.flush()
+    case = Case(
+        agency_id=agency.id or 0,
+        ref=ref,
+        applicant_id=applicant.id or 0,
+        applicant_kind=data.applicant.kind.value,
+        channel=data.channel,
+        submitted_on=data.submitted_on,
+        signed_on=data.signed_on,
+        confirmed_on=data.confirmed_on,
+        received_on=data.receipt,
+        request_text=data.request,
+        delivery=data.delivery,
+        state=UNREGISTERED,
+        workflow_version=WORKFLOW_VERSION,
+        version=0,
+    )
+    session.add(case)
+    session.flush()
+    ctx = context_for(session, case)
+    stored = data.model_dump(mode="json", exclude_none=True, exclude={"applicant", "agency"})
+    stored |= {
+        "applicant_id": applicant.id,
+        "applicant_kind": data.applicant.kind.value,
+        "ref": ref,
+    }
+    stored["received_on"] = data.receipt.isoformat()
+    return _append(session, ctx, decision, stored, actor, when)
+
+
+def _next_ref(session: Session, agency_id: int, year: int) -> str:
+    count = session.exec(
+        select(func.count()).where(
+            Case.agency_id == agency_id, col(Case.ref).startswith(f"{year}-")
+        )
+    ).one()
+    n = int(count) + 1
+    while session.exec(
+        select(Case.id).where(Case.agency_id == agency_id, Case.ref == f"{year}-{n:03d}")
+    ).first():
+        n += 1
+    return f"{year}-{n:03d}"
+
+
+def _stored_payload(session: Session, ctx: CaseContext, decision: Decision) -> dict[str, Any]:
+    payload = decision.payload
+    stored: dict[str, Any] = payload.model_dump(mode="json", exclude_none=True)
+    if isinstance(payload, p.Assign):
+        user = user_by_name(session, payload.handler)
+        stored["handler_id"] = user.id
+    if isinstance(payload, p.Void) and payload.merged_into is not None:
+        target = session.exec(
+            select(Case).where(
+                Case.agency_id == ctx.case.agency_id, Case.ref == payload.merged_into
+            )
+        ).first()
+        if target is None or target.id == ctx.case.id:
+            raise ActionError(
+                ctx.case.ref,
+                "void",
+                [f"merged_into：本机关没有其他案号为“{payload.merged_into}”的案件"],
+                "merged_into",
+            )
+        stored["merged_into_case_id"] = target.id
+    if isinstance(payload, p.ReceiveOpinion) and payload.party is None:
+        pending = ctx.snapshot.pending_parties
+        if pending:
+            stored["party"] = pending[0]
+    if decision.spec.name == "approve_reply":
+        draft = ctx.snapshot.pending_draft
+        assert draft is not None
+        stored = {**dict(draft.payload), "draft_seq": draft.seq}
+    return stored
+
+
+def _append(
+    session: Session,
+    ctx: CaseContext,
+    decision: Decision,
+    stored: dict[str, Any],
+    actor: Actor,
+    on: date,
+) -> Performed:
+    case = ctx.case
+    assert case.id is not None
+    seq = (ctx.rows[-1].seq if ctx.rows else 0) + 1
+    now = utcnow()
+    event = CaseEvent(
+        case_id=case.id,
+        seq=seq,
+        action=decision.spec.name,
+        from_state=None if case.state == UNREGISTERED else case.state,
+        to_state=decision.to_state,
+        effective_on=on,
+        recorded_at=now,
+        actor_kind=actor.kind.value,
+        actor_name=actor.name,
+        actor_user_id=actor.user_id,
+        payload=stored,
+        payload_schema=PAYLOAD_SCHEMA_VERSION,
+        workflow_version=WORKFLOW_VERSION,
+    )
+    session.add(event)
+    session.flush()
+    events = (*ctx.events, event_record(event))
+    clocks = compute_clocks(case.received_on, events, ctx.calendar, ctx.snapshot.policy)
+    values = _projection(case, decision, stored, clocks.current(), on)
+    values["version"] = case.version + 1
+    values["updated_at"] = now
+    result = session.execute(
+        update(Case)
+        .where(col(Case.id) == case.id, col(Case.version) == case.version)
+        .values(**values)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"案件 {case.ref} 已被他人同时更新，请刷新后重试")
+    session.refresh(case)
+    timers.sync(session, case, events, clocks)
+    return Performed(case, event)
+
+
+def _projection(
+    case: Case, decision: Decision, stored: dict[str, Any], current: list[ClockView], on: date
+) -> dict[str, Any]:
+    values: dict[str, Any] = {"state": decision.to_state}
+    if decision.sets_outcome:
+        values["outcome"] = decision.outcome
+        if decision.outcome is None:
+            values["concluded_on"] = None
+        elif case.outcome is None:
+            values["concluded_on"] = on  # the first event that fixes the outcome
+    if "handler_id" in stored:
+        values["handler_id"] = stored["handler_id"]
+    values.update(deadline_columns(current))
+    return values

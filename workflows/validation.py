@@ -1,0 +1,53 @@
+"""Pydantic validation errors → one Chinese line per problem, naming the field."""
+
+from typing import Any
+
+from pydantic import ValidationError
+
+_MESSAGES: dict[str, str] = {
+    "missing": "缺少此项",
+    "extra_forbidden": "不是此操作的字段",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "int_from_float": "须为整数",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "string_type": "须为文本",
+    "bool_parsing": "须为是/否",
+    "date_parsing": "须为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）",
+    "date_type": "须为日期（YYYY-MM-DD）",
+    "list_type": "须为列表",
+    "tuple_type": "须为列表",
+    "model_type": "须为对象",
+    "dict_type": "须为对象",
+}
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind in ("literal_error", "enum"):
+        return f"须为以下之一：{ctx.get('expected', '')}"
+    if kind == "greater_than_equal":
+        return f"须不小于 {ctx.get('ge')}"
+    if kind == "greater_than":
+        return f"须大于 {ctx.get('gt')}"
+    if kind == "less_than_equal":
+        return f"须不大于 {ctx.get('le')}"
+    if kind == "string_too_short":
+        return "不能为空"
+    if kind == "string_too_long":
+        return f"长度不能超过 {ctx.get('max_length')}"
+    return _MESSAGES.get(kind, str(error["msg"]))
+
+
+def describe(exc: ValidationError) -> list[tuple[str, str]]:
+    """(field path, Chinese message) for each problem."""
+    out: list[tuple[str, str]] = []
+    for error in exc.errors():
+        path = ".".join(str(part) for part in error["loc"])
+        out.append((path, _message(error)))
+    return out
