@@ -1,0 +1,113 @@
+"""Timer projection and the expiries applied through the one door."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from casework.db import unit_of_work
+from casework.models import Case, CaseEvent, Timer
+from casework.services.timers import run_due
+from tests.casework.services.helpers import TODAY, act, agency, register
+
+
+def _timers(engine: Engine) -> list[Timer]:
+    with Session(engine) as s:
+        return list(s.exec(select(Timer).order_by(col(Timer.id))).all())
+
+
+def test_correction_request_creates_one_expiry_timer(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-22")
+        act(s, case, "request_correction", "2025-09-26", period_wd=15)
+    (timer,) = _timers(engine)
+    assert timer.action == "correction_deadline_passed" and timer.status == "pending"
+    assert timer.due_on == date(2025, 10, 23)
+    assert timer.fire_on == date(2025, 10, 24)  # the day after the period's last day
+    assert not timer.provisional
+
+
+def test_receiving_the_correction_cancels_the_timer(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-22")
+        act(s, case, "request_correction", "2025-09-26", period_wd=15)
+        act(s, case, "receive_correction", "2025-10-15")
+    assert [t.status for t in _timers(engine)] == ["cancelled"]
+
+
+def test_run_due_applies_expiry_with_next_day_effective_date(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-22")
+        act(s, case, "request_correction", "2025-09-26", period_wd=15)
+    with unit_of_work(engine) as s:
+        assert run_due(s, date(2025, 10, 23), TODAY).fired == []  # not yet: last day still running
+        result = run_due(s, date(2025, 10, 24), TODAY)
+    assert result.fired == [("A", "correction_deadline_passed", date(2025, 10, 24))]
+    with Session(engine) as s:
+        row = s.exec(select(Case)).one()
+        last = s.exec(select(CaseEvent).order_by(col(CaseEvent.seq).desc())).first()
+    assert row.state == "closed" and row.outcome == "other.correction_not_submitted"
+    assert row.concluded_on == date(2025, 10, 24)
+    assert last is not None and last.actor_kind == "system"
+    assert [t.status for t in _timers(engine)] == ["done"]
+
+
+def test_running_the_timers_twice_changes_nothing(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-22")
+        act(s, case, "request_correction", "2025-09-26", period_wd=15)
+    with unit_of_work(engine) as s:
+        assert len(run_due(s, TODAY, TODAY).fired) == 1
+    with unit_of_work(engine) as s:
+        again = run_due(s, TODAY, TODAY)
+    assert again.fired == [] and again.failed == []
+    with Session(engine) as s:
+        assert len(s.exec(select(CaseEvent)).all()) == 3
+
+
+def test_fee_notice_expiry_closes_as_fee_not_paid(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-01")
+        act(s, case, "issue_fee_notice", "2025-09-05", amount=200, basis="per_item")
+    with unit_of_work(engine) as s:
+        run_due(s, TODAY, TODAY)
+    with Session(engine) as s:
+        row = s.exec(select(Case)).one()
+    assert row.outcome == "other.fee_not_paid" and row.state == "closed"
+
+
+def test_opinion_windows_over_resume_the_reply_clock(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-01")
+        act(s, case, "start_consultation", "2025-09-10", party="某公司")
+    with unit_of_work(engine) as s:
+        result = run_due(s, TODAY, TODAY)
+    # 2025-09-10 + 15 WD = 2025-09-30 (Sun 09-28 is a make-up day); resumes on 2025-10-01
+    assert result.fired == [("A", "opinion_deadline_passed", date(2025, 10, 1))]
+    with Session(engine) as s:
+        row = s.exec(select(Case)).one()
+    # 13 WD remain from 2025-10-01 (holiday until 10-08, make-up Sat 10-11) → 2025-10-24
+    assert row.state == "received" and row.reply_due == date(2025, 10, 24)
+
+
+def test_provisional_expiry_is_held_for_an_approver(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2026-11-23")
+        act(s, case, "request_correction", "2026-11-24", period_wd=40)
+    (timer,) = _timers(engine)
+    assert timer.provisional and timer.due_on.year == 2027
+    far = date(2027, 6, 30)
+    with unit_of_work(engine) as s:
+        result = run_due(s, far, far)
+    assert result.fired == [] and [r for r, *_ in result.held] == ["A"]
+    with Session(engine) as s:
+        assert s.exec(select(Case)).one().state == "correction_requested"
