@@ -48,6 +48,19 @@ def agency_rename(
     console.print(f"机关 {code} 已更名为 {new_name}")
 
 
+@agency_app.command("merge", help="机构改革：将机关并入另一机关（保留其案件和历史名称）")
+def agency_merge(
+    code: str = typer.Argument(...),
+    into: str = typer.Option(..., "--into", help="并入的机关代码"),
+    on: str | None = typer.Option(None, "--on"),
+) -> None:
+    with writing() as session:
+        source = directory.agency_by_code(session, code)
+        target = directory.agency_by_code(session, into)
+        directory.merge_agency(session, source, target, parse_date(on) if on else today())
+    console.print(f"机关 {code} 已并入 {into}")
+
+
 @user_app.command("add", help="新增用户")
 def user_add(
     username: str = typer.Argument(...),

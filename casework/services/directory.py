@@ -53,6 +53,27 @@ def rename_agency(session: Session, agency: Agency, new_name: str, on: date) -> 
     session.flush()
 
 
+def merge_agency(session: Session, source: Agency, target: Agency, on: date) -> None:
+    """机构改革: `source` is merged into `target`. Its cases and names stay its own (history);
+    new requests go to the target."""
+    if source.id == target.id:
+        raise Invalid("不能将机关合并到其自身")
+    if not target.active:
+        raise Invalid(f"机关“{target.code}”已撤并，不能作为合并目标")
+    source.merged_into_id = target.id
+    source.active = False
+    session.add(source)
+    current = session.exec(
+        select(AgencyName).where(
+            AgencyName.agency_id == source.id, col(AgencyName.valid_to).is_(None)
+        )
+    ).first()
+    if current is not None:
+        current.valid_to = on
+        session.add(current)
+    session.flush()
+
+
 def policy_of(agency: Agency) -> Policy:
     return Policy(
         signoff_required=agency.signoff_required,

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from casework.clocks import ClockView, compute_clocks
 from casework.errors import ActionError, Conflict
-from casework.models import Applicant, Case, CaseEvent
+from casework.models import Agency, Applicant, Case, CaseEvent
 from casework.services import timers
 from casework.services.directory import agency_by_code, user_by_name
 from casework.services.projection import deadline_columns
@@ -82,6 +82,10 @@ def _register(
     if data.receipt > when:
         raise ActionError(ref, "register", [f"收到申请之日 {data.receipt} 晚于登记日期 {when}"])
     agency = agency_by_code(session, data.agency)
+    if not agency.active:
+        merged = session.get(Agency, agency.merged_into_id) if agency.merged_into_id else None
+        target = f"，请在“{merged.code}”（{merged.name}）登记" if merged else ""
+        raise ActionError(ref, "register", [f"机关“{agency.code}”已撤并{target}"], field="agency")
     ref = data.ref or _next_ref(session, agency.id or 0, data.receipt.year)
     if session.exec(select(Case).where(Case.agency_id == agency.id, Case.ref == ref)).first():
         raise ActionError(ref, "register", [f"本机关已有案号为“{ref}”的案件"], field="ref")
