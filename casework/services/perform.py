@@ -73,7 +73,9 @@ def _register(
     blank = CaseSnapshot(state=UNREGISTERED, received_on=None)
     ref = str(raw.get("ref") or "") or None
     try:
-        when = on or parse_payload(action_spec("register"), raw).receipt  # type: ignore[attr-defined]
+        parsed = parse_payload(action_spec("register"), raw)
+        assert isinstance(parsed, p.Register)
+        when = on or parsed.receipt
         decision = decide(blank, "register", raw, actor, when, today)
     except ActionRefused as refused:
         raise ActionError(ref, "register", refused.reasons, refused.field) from None

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from casework.clocks import Clocks, compute_clocks
-from casework.db import is_sqlite
 from casework.errors import NotFound
 from casework.models import Agency, Case, CaseEvent
 from casework.services.calendars import calendar_for
@@ -38,7 +37,7 @@ class CaseContext:
 
 def load_case(session: Session, case_id: int, *, for_update: bool = False) -> Case:
     query = select(Case).where(Case.id == case_id)
-    if for_update and not is_sqlite(session.get_bind()):  # type: ignore[arg-type]
+    if for_update and session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update()
     case = session.exec(query.execution_options(populate_existing=True)).first()
     if case is None:
