@@ -23,6 +23,7 @@ from workflows.clocks import (
     Effect,
 )
 from workflows.snapshot import Dues, EventRecord, PartyWindow, Policy
+from workflows.states import State
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class _Reply:
     budget: int = REPLY_DAYS_WD  # working days left at `start`
     paused: bool = False
     overdue_due: date | None = None  # paused after the due day: the due day stays
+    fixed_due: date | None = None  # a date set by an approver (Art. 35), kept as given
+    fixed_extra: int = 0  # working days added to the fixed date by an extension
     current: bool = True
     met: bool | None = None
     stop_on: date | None = None
@@ -90,6 +93,8 @@ class _Reply:
             return None
         if self.overdue_due is not None:
             return self.overdue_due
+        if self.fixed_due is not None:
+            return cal.add(self.fixed_due, self.fixed_extra)
         return cal.add(self.start, self.budget)
 
 
@@ -130,7 +135,8 @@ class _Fold:
             r.notes.append(f"{format_day(on)} {why}，答复期限暂停（此前已于 {due} 届满）")
         else:
             used = self.cal.count_between(r.start, on)
-            r.budget = max(r.budget - used, 0)
+            r.budget = max(self.cal.count_between(r.start, due) - used, 0)
+            r.fixed_due, r.fixed_extra = None, 0  # the rest is counted in working days
             r.notes.append(
                 f"{format_day(on)} {why}，答复期限暂停：本段已用{used}个工作日，剩余{r.budget}个"
             )
@@ -150,9 +156,10 @@ class _Fold:
     def reply_effect(self, effect: Effect, e: EventRecord, label: str) -> None:
         r = self.reply
         if effect is Effect.START:
-            r.start, r.budget = e.on, REPLY_DAYS_WD
+            # Art. 33 counts from receipt (Art. 31), which may precede the registration
+            r.start, r.budget = self.received_on, REPLY_DAYS_WD
             r.notes.append(
-                f"收到申请之日 {format_day(e.on)}为第0日，答复期限{REPLY_DAYS_WD}个工作日（条例第三十三条）"
+                f"收到申请之日 {format_day(self.received_on)}为第0日，答复期限{REPLY_DAYS_WD}个工作日（条例第三十三条）"
             )
         elif effect is Effect.PAUSE:
             self._reply_pause(e.on, label)
@@ -160,17 +167,21 @@ class _Fold:
             self._reply_resume(e.on, label)
         elif effect is Effect.RESTART:
             r.start, r.budget, r.paused, r.overdue_due = e.on, REPLY_DAYS_WD, False, None
+            r.fixed_due, r.fixed_extra = None, 0
             r.notes.append(
                 f"收到补正申请之日 {format_day(e.on)}起重新计算{REPLY_DAYS_WD}个工作日（条例第三十条）"
             )
         elif effect is Effect.EXTEND:
             days = int(e.payload["days_wd"])
-            if r.overdue_due is None:
+            if r.overdue_due is None and r.fixed_due is not None:
+                r.fixed_extra += days
+            elif r.overdue_due is None:
                 r.budget += days
             r.notes.append(f"{format_day(e.on)} 经负责人同意延长答复期限{days}个工作日")
         elif effect is Effect.SET:
             due_on = date.fromisoformat(str(e.payload["due_on"]))
             r.start, r.budget, r.overdue_due = e.on, self.cal.count_between(e.on, due_on), None
+            r.fixed_due, r.fixed_extra = due_on, 0
             r.notes.append(
                 f"{format_day(e.on)} 负责人确定合理答复期限至 {due_on}（条例第三十五条）"
             )
@@ -185,6 +196,11 @@ class _Fold:
             else:
                 r.notes.append(f"{format_day(e.on)} {label}，答复期限终止")
             r.final_due = due
+        elif effect is Effect.RESTORE and not r.current:
+            # void_expiry: the case carries on as if the expiry had not happened; the reply
+            # clock was paused by the correction notice or the fee notice and stays paused
+            r.current, r.met, r.stop_on, r.final_due = True, None, None, None
+            r.notes.append(f"{format_day(e.on)} {label}，答复期限恢复（暂停中）")
 
     # -- other clocks --------------------------------------------------------------------
     def period_effect(self, clock: Clock, effect: Effect, e: EventRecord, label: str) -> None:
@@ -215,9 +231,9 @@ class _Fold:
             self._new(
                 Clock.CORRECTION_NOTICE,
                 None,
-                e.on,
+                self.received_on,
                 CORRECTION_NOTICE_DAYS_WD,
-                f"收到申请之日 {format_day(e.on)}起{CORRECTION_NOTICE_DAYS_WD}个工作日内一次性告知补正（条例第三十条）",
+                f"收到申请之日 {format_day(self.received_on)}起{CORRECTION_NOTICE_DAYS_WD}个工作日内一次性告知补正（条例第三十条）",
             )
         elif effect is Effect.STOP:
             for p in self._open(Clock.CORRECTION_NOTICE):
@@ -250,6 +266,11 @@ class _Fold:
             if pl.get("due_on"):
                 period.fixed_due = date.fromisoformat(pl["due_on"])
                 period.notes.append(f"{format_day(e.on)} 补正期限延长至 {period.fixed_due}")
+            elif period.fixed_due is not None:
+                period.fixed_due = self.cal.add(period.fixed_due, int(pl["days_wd"]))
+                period.notes.append(
+                    f"{format_day(e.on)} 补正期限延长{int(pl['days_wd'])}个工作日，至 {period.fixed_due}"
+                )
             else:
                 period.extra_days += int(pl["days_wd"])
                 period.notes.append(f"{format_day(e.on)} 补正期限延长{int(pl['days_wd'])}个工作日")
@@ -260,7 +281,8 @@ class _Fold:
             period.current = False
             if e.action in ("receive_correction", "receive_payment"):
                 sent = date.fromisoformat(pl["posted_on"]) if pl.get("posted_on") else e.on
-                period.met = sent <= period.deadline_due(self.cal)
+                # a period restored by void_expiry was already proved met
+                period.met = period.met is True or sent <= period.deadline_due(self.cal)
                 period.notes.append(f"{format_day(e.on)} {label}")
             elif e.action in (
                 "correction_deadline_passed",
@@ -304,6 +326,13 @@ class _Fold:
                         p.notes.append(
                             f"{format_day(e.on)} 收到意见（{_OPINIONS.get(str(pl.get('opinion')), '')}）"
                         )
+                # Every other party has answered or run out: the consultation is over now
+                # (Art. 32, 33), whatever windows ran out unanswered before this answer.
+                rest = [p for p in pending if p.current]
+                if rest and all(p.deadline_due(self.cal) < e.on for p in rest):
+                    for p in rest:
+                        p.current, p.met = False, False
+                        p.notes.append(f"{p.deadline_due(self.cal)} 期满未答复，由本机关依法决定")
             elif e.action == "opinion_deadline_passed":
                 for p in pending:
                     p.current, p.met = False, False
@@ -317,7 +346,7 @@ _OPINIONS = {"consent": "同意公开", "objection": "不同意公开", "none": 
 
 
 def _restored_state_for(clock: Clock) -> str:
-    return "correction_requested" if clock is Clock.CORRECTION else "fee_pending"
+    return State.CORRECTION_REQUESTED if clock is Clock.CORRECTION else State.FEE_PENDING
 
 
 @dataclass(frozen=True)
@@ -354,7 +383,14 @@ def _views(fold: _Fold, cal: WorkingCalendar, policy: Policy) -> Clocks:
         due = r.due(cal) if r.current else r.final_due
         lines = list(r.notes)
         provisional = False
-        if r.current and due is not None and not r.paused and r.overdue_due is None:
+        counting = r.current and due is not None and not r.paused and r.overdue_due is None
+        if counting and r.fixed_due is not None:
+            # a date decided by an approver is not a count; only an extension of it is
+            if r.fixed_extra:
+                extended = cal.deadline(r.fixed_due, r.fixed_extra)
+                provisional = extended.provisional
+                lines += list(extended.derivation[1:])
+        elif counting:
             reply_deadline = cal.deadline(r.start, r.budget)
             provisional = reply_deadline.provisional
             lines += list(reply_deadline.derivation[1:])

@@ -89,10 +89,17 @@ def _state_of(rule: OutcomeRule) -> Chooser:
 
 
 def _after_opinion(c: g.Check) -> str:
-    pending = set(c.case.pending_parties)
+    """Still consulting while another party has not answered and its window is still open."""
+    pending = c.case.pending_parties
+    answering = None
     if isinstance(c.payload, p.ReceiveOpinion):
-        pending.discard(c.payload.party or next(iter(pending), ""))
-    return State.CONSULTING if pending else State.RECEIVED
+        answering = c.payload.party or (pending[0] if pending else None)
+    still_open = [
+        w
+        for w in c.case.dues.parties
+        if not w.answered and w.name != answering and (w.due is None or c.on <= w.due)
+    ]
+    return State.CONSULTING if still_open else State.RECEIVED
 
 
 def _expiry_outcome(c: g.Check) -> str:
@@ -321,7 +328,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         Destination((State.CORRECTION_REQUESTED, State.FEE_PENDING), _restored_state),
         p.VoidExpiry,
         roles=_APPROVER,
-        clocks=((_CO, Effect.RESTORE), (_PAY, Effect.RESTORE)),
+        clocks=((_R, Effect.RESTORE), (_CO, Effect.RESTORE), (_PAY, Effect.RESTORE)),
         guards=(g.expiry_voidable,),
         sets_outcome=lambda c: None,
         notes="补正材料或费用经证明已在期限内交寄",

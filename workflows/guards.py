@@ -130,15 +130,19 @@ def correction_period_longer(c: Check) -> str | None:
     return None
 
 
+SERVED_NOTICES = {
+    "correction": "request_correction",
+    "opinion": "start_consultation",
+    "fee": "issue_fee_notice",
+}
+
+
 def service_recordable(c: Check) -> str | None:
     if not isinstance(c.payload, p.RecordService):
+        if c.case.last(*SERVED_NOTICES.values()) is None:
+            return "本案没有发出过需要记录送达日期的文书（补正告知书、征求意见书、收费通知）"
         return None
-    notice = {
-        "correction": "request_correction",
-        "opinion": "start_consultation",
-        "fee": "issue_fee_notice",
-    }[c.payload.notice]
-    issued = c.case.last(notice)
+    issued = c.case.last(SERVED_NOTICES[c.payload.notice])
     if issued is None:
         return "本案没有发出过该文书"
     if c.payload.notice == "opinion":

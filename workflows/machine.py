@@ -68,7 +68,8 @@ class TransitionRefused(Exception):
 
 def fire(action: str, check: Check) -> str:
     """Run one action through the machine; return the state it leads to."""
-    token = _Token(check.case.state)
+    # a plain string: `transitions` would take a `State` member by its name, not its value
+    token = _Token(str(check.case.state))
     try:
         moved = MACHINE.events[action].trigger(token, check)
     except MachineError as exc:
