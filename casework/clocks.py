@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from casework.workdays import Deadline, WorkingCalendar, format_day
-from workflows.actions import action_spec
+from workflows.actions import action_spec, stands_for
 from workflows.clocks import (
     CORRECTION_NOTICE_DAYS_WD,
     OPINION_DAYS_WD,
@@ -284,11 +284,7 @@ class _Fold:
                 # a period restored by void_expiry was already proved met
                 period.met = period.met is True or sent <= period.deadline_due(self.cal)
                 period.notes.append(f"{format_day(e.on)} {label}")
-            elif e.action in (
-                "correction_deadline_passed",
-                "payment_deadline_passed",
-                "confirm_expiry",
-            ):
+            elif e.action in ("correction_deadline_passed", "payment_deadline_passed"):
                 period.met = False
                 period.notes.append(f"{format_day(e.on)} {label}")
         elif effect is Effect.RESTORE and e.to_state == _restored_state_for(clock):
@@ -362,8 +358,10 @@ def compute_clocks(
     received_on: date, events: Sequence[EventRecord], cal: WorkingCalendar, policy: Policy
 ) -> Clocks:
     fold = _Fold(received_on, cal, policy)
-    for event in events:
-        spec = action_spec(event.action)
+    for recorded in events:
+        acting_as = stands_for(recorded.action, recorded.from_state)
+        event = recorded if acting_as == recorded.action else replace(recorded, action=acting_as)
+        spec = action_spec(acting_as)
         for clock, effect in spec.clocks:
             if clock is Clock.REPLY:
                 fold.reply_effect(effect, event, spec.label)

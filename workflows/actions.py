@@ -102,8 +102,29 @@ def _after_opinion(c: g.Check) -> str:
     return State.CONSULTING if still_open else State.RECEIVED
 
 
-def _expiry_outcome(c: g.Check) -> str:
-    return CORRECTION_NOT_SUBMITTED if c.case.state == State.CORRECTION_REQUESTED else FEE_NOT_PAID
+# The system expiry that `confirm_expiry` applies on an approver's word, per state.
+CONFIRMS: dict[str, str] = {
+    State.CORRECTION_REQUESTED: "correction_deadline_passed",
+    State.FEE_PENDING: "payment_deadline_passed",
+    State.CONSULTING: "opinion_deadline_passed",
+}
+
+
+def stands_for(action: str, from_state: str | None) -> str:
+    """The action whose effects an event has: `confirm_expiry` has those of the expiry it
+    confirms; every other action its own."""
+    if action == "confirm_expiry" and from_state in CONFIRMS:
+        return CONFIRMS[from_state]
+    return action
+
+
+def _expiry_outcome(c: g.Check) -> str | None:
+    expiry = ACTION_BY_NAME[CONFIRMS[c.case.state]]
+    return expiry.sets_outcome(c) if expiry.sets_outcome else None
+
+
+def _confirmed_state(c: g.Check) -> str:
+    return str(ACTION_BY_NAME[CONFIRMS[c.case.state]].dest)
 
 
 def _amended_state(c: g.Check) -> str:
@@ -335,15 +356,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "confirm_expiry",
-        "确认逾期（视为放弃申请）",
-        (State.CORRECTION_REQUESTED, State.FEE_PENDING),
-        State.CLOSED,
+        "确认期限届满",
+        (State.CORRECTION_REQUESTED, State.FEE_PENDING, State.CONSULTING),
+        Destination((State.CLOSED, State.RECEIVED), _confirmed_state),
         p.Empty,
         roles=_APPROVER,
-        clocks=_STOP_ALL,
         guards=(g.expiry_confirmable,),
         sets_outcome=_expiry_outcome,
-        notes="期限届满日为暂定日期时，系统不自动处理，由负责人确认",
+        notes="期限届满日为暂定日期时，系统不自动处理，由负责人确认；效果与相应的期满处理相同"
+        "（逾期未补正、逾期未缴费视为放弃申请；征求意见期满恢复答复期限）",
     ),
     ActionSpec(
         "withdraw",

@@ -97,6 +97,10 @@ def expiry_confirmable(c: Check) -> str | None:
     d = c.case.dues
     if c.case.state == State.CORRECTION_REQUESTED:
         return _expired(d.correction_expires_on, False, c, system=False)
+    if c.case.state == State.CONSULTING:
+        if not c.case.pending_parties:
+            return "没有尚未答复的被征求意见方"
+        return _expired(d.opinion_expires_on, False, c, system=False)
     return _expired(d.payment_expires_on, False, c, system=False)
 
 

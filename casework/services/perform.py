@@ -26,7 +26,7 @@ from casework.timeutil import utcnow
 from workflows import payloads as p
 from workflows.actions import WORKFLOW_VERSION, action_spec
 from workflows.payloads import PAYLOAD_SCHEMA_VERSION
-from workflows.roles import Actor
+from workflows.roles import Actor, ActorKind
 from workflows.rules import ActionRefused, Decision, decide, parse_payload
 from workflows.snapshot import CaseSnapshot
 from workflows.states import UNREGISTERED
@@ -57,12 +57,23 @@ def perform(
         raise Conflict(
             f"案件 {case.ref} 已被他人更新（当前版本 {case.version}，提交的版本 {expected_version}），请刷新后重试"
         )
-    ctx = context_for(session, case)
     when = on or today
+    expired: list[str] = []
+    if actor.kind is not ActorKind.SYSTEM:
+        # An expiry the law fixed before this action's date comes first, whether or not the
+        # sweeper has run yet: a correction arriving after its period is late, not accepted.
+        run = timers.run_due(session, when, today, case_id=case_id)
+        expired = [f"{on_} 已由系统作“{action_spec(name).label}”处理" for _, name, on_ in run.fired]
+        if expired:
+            case = load_case(session, case_id, for_update=True)
+    ctx = context_for(session, case)
     try:
         decision = decide(ctx.snapshot, action, payload, actor, when, today)
     except ActionRefused as refused:
-        raise ActionError(case.ref, action, refused.reasons, refused.field) from None
+        reasons = (
+            [*refused.reasons, f"期限已届满：{'；'.join(expired)}"] if expired else refused.reasons
+        )
+        raise ActionError(case.ref, action, reasons, refused.field) from None
     stored = _stored_payload(session, ctx, decision)
     return _append(session, ctx, decision, stored, actor, when)
 

@@ -512,3 +512,23 @@ def test_views_list_current_clocks_first_with_the_json_shape() -> None:
 )
 def test_reply_due_matches_the_design_working_day_examples(received: str, due: str) -> None:
     assert reply_due(CaseBuilder.registered(received)) == d(due)
+
+
+def test_confirmed_opinion_expiry_resumes_the_reply_clock_on_its_date() -> None:
+    events = (
+        EventRecord(1, "register", date(2025, 9, 1), {}, None, "received"),
+        EventRecord(
+            2,
+            "start_consultation",
+            date(2025, 9, 10),
+            {"party": "甲公司"},
+            "received",
+            "consulting",
+        ),
+        EventRecord(3, "confirm_expiry", date(2025, 10, 1), {}, "consulting", "received"),
+    )
+    clocks = compute_clocks(date(2025, 9, 1), events, default_calendar(), Policy())
+    reply = next(v for v in clocks.views if v.clock.value == "reply")
+    opinion = next(v for v in clocks.views if v.clock.value == "opinion")
+    assert reply.due == date(2025, 10, 24) and not reply.paused  # 13 WD from 2025-10-01
+    assert opinion.met is False and not opinion.current

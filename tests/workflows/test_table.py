@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from workflows.actions import ACTION_BY_NAME, ACTIONS, SAME, By, Destination, action_spec
+from workflows.actions import (
+    ACTION_BY_NAME,
+    ACTIONS,
+    SAME,
+    By,
+    Destination,
+    action_spec,
+    stands_for,
+)
 from workflows.clocks import Clock, Effect
 from workflows.outcomes import (
     GROUP_LABELS,
@@ -95,7 +103,11 @@ EXPECTED_TABLE: dict[str, tuple[set[str], set[str], set[str]]] = {
     "correction_deadline_passed": ({"correction_requested"}, {"closed"}, {"system"}),
     "payment_deadline_passed": ({"fee_pending"}, {"closed"}, {"system"}),
     "void_expiry": ({"closed"}, {"correction_requested", "fee_pending"}, {"approver"}),
-    "confirm_expiry": ({"correction_requested", "fee_pending"}, {"closed"}, {"approver"}),
+    "confirm_expiry": (
+        {"correction_requested", "fee_pending", "consulting"},
+        {"closed", "received"},
+        {"approver"},
+    ),
     "withdraw": (set(OPEN_STATES), {"closed"}, {"clerk"}),
     "deliver": ({"disclosed", "refused"}, {"closed"}, {"clerk"}),
     "amend_outcome": (
@@ -267,9 +279,16 @@ def test_clock_effects_follow_the_design() -> None:
         "void",
         "correction_deadline_passed",
         "payment_deadline_passed",
-        "confirm_expiry",
     ):
         assert effects(conclusion)[Clock.REPLY] is Effect.STOP, conclusion
+
+
+def test_confirm_expiry_has_the_effects_of_the_expiry_it_confirms() -> None:
+    assert action_spec("confirm_expiry").clocks == ()
+    assert stands_for("confirm_expiry", "correction_requested") == "correction_deadline_passed"
+    assert stands_for("confirm_expiry", "fee_pending") == "payment_deadline_passed"
+    assert stands_for("confirm_expiry", "consulting") == "opinion_deadline_passed"
+    assert stands_for("reply", "received") == "reply"
 
 
 def test_outcome_setting_actions() -> None:

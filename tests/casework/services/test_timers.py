@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from casework.db import unit_of_work
+from casework.errors import ActionError
 from casework.models import Case, CaseEvent, Timer
 from casework.services.timers import run_due
 from tests.casework.services.helpers import TODAY, act, agency, register
@@ -111,3 +113,20 @@ def test_provisional_expiry_is_held_for_an_approver(engine: Engine) -> None:
     assert result.fired == [] and [r for r, *_ in result.held] == ["A"]
     with Session(engine) as s:
         assert s.exec(select(Case)).one().state == "correction_requested"
+
+
+def test_an_action_after_an_unapplied_expiry_meets_the_expiry_first(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-22")
+        act(s, case, "request_correction", "2025-09-26", period_wd=15)  # expires 2025-10-24
+    # the sweeper has not run; the correction is recorded as arriving after the period
+    with (
+        pytest.raises(ActionError, match="期限已届满：2025-10-24 已由系统作"),
+        unit_of_work(engine) as s,
+    ):
+        act(s, case, "receive_correction", "2025-10-27")
+    with unit_of_work(engine) as s:  # arriving on the period's last day is in time
+        act(s, case, "receive_correction", "2025-10-23")
+    with Session(engine) as s:
+        assert s.exec(select(Case)).one().state == "received"
