@@ -50,9 +50,13 @@ def perform(
     expected_version: int | None = None,
 ) -> Performed:
     """Apply one action. `case_id` is None only for `register` (the agency is in the payload)."""
-    if case_id is None or action == "register":
+    if case_id is None:
+        if action != "register":
+            raise ActionError(None, action, ["须指明案件"])
         return _register(session, payload, actor, today, on)
     case = load_case(session, case_id, for_update=True)
+    if action == "register":
+        raise ActionError(case.ref, action, ["案件已经登记，不能重复登记"])
     if expected_version is not None and case.version != expected_version:
         raise Conflict(
             f"案件 {case.ref} 已被他人更新（当前版本 {case.version}，提交的版本 {expected_version}），请刷新后重试"

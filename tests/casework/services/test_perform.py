@@ -121,3 +121,13 @@ def test_duplicate_ref_in_agency_is_refused(engine: Engine) -> None:
         register(s, "A", "2025-09-01")
     with pytest.raises(ActionError, match="已有案号"), unit_of_work(engine) as s:
         register(s, "A", "2025-09-02")
+
+
+def test_register_on_an_existing_case_is_refused(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-01")
+    with pytest.raises(ActionError, match="不能重复登记"), unit_of_work(engine) as s:
+        act(s, case, "register", "2025-09-02")
+    with Session(engine) as s:
+        assert len(s.exec(select(Case)).all()) == 1
