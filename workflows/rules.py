@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from workflows import guards as g
-from workflows.actions import ACTION_BY_NAME, ACTIONS, ActionSpec, allowed_actor_kinds
+from workflows.actions import ACTION_BY_NAME, ACTIONS, ActionSpec, By, allowed_actor_kinds
 from workflows.machine import fire
 from workflows.payloads import Payload
 from workflows.roles import Actor, ActorKind
@@ -29,7 +29,7 @@ class ActionRefused(Exception):
 
 class UnknownAction(ActionRefused):
     def __init__(self, action: str) -> None:
-        known = "、".join(a.name for a in ACTIONS if a.name != "register")
+        known = "、".join(a.name for a in ACTIONS if a.name != "register" and a.by is By.USER)
         super().__init__(action, [f"未知的操作“{action}”；可用的操作：{known}"])
 
 

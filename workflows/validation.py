@@ -30,7 +30,8 @@ def _message(error: Any) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind in ("literal_error", "enum"):
-        return f"须为以下之一：{ctx.get('expected', '')}"
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ").replace("'", "")
+        return f"须为以下之一：{'、'.join(part.strip() for part in expected.split(','))}"
     if kind == "greater_than_equal":
         return f"须不小于 {ctx.get('ge')}"
     if kind == "greater_than":

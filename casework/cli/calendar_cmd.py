@@ -11,18 +11,20 @@ from casework.cli.common import (
     database_exists,
     engine,
     fail,
+    open_engine,
     parse_date,
     print_json,
     writing,
 )
-from casework.db import engine_for, read_session
+from casework.db import read_session
 from casework.migrate import current_revision, head_revision
 from casework.services import calendars, recompute
 from casework.services.directory import agency_by_code
-from casework.settings import get_settings
 from casework.workdays import WorkingCalendar, default_calendar, format_day
 
 app = typer.Typer(no_args_is_help=True)
+
+MAX_DAYS = 400  # working days `casework deadline` counts at most
 
 
 def _calendar(agency: str | None) -> WorkingCalendar:
@@ -31,7 +33,7 @@ def _calendar(agency: str | None) -> WorkingCalendar:
         if agency:
             fail("数据库尚未初始化，不能按机关计算：请先运行 casework init")
         return default_calendar()
-    eng = engine_for(get_settings())
+    eng = open_engine()
     if current_revision(eng) != head_revision():
         if agency:
             fail("数据库尚未初始化，不能按机关计算：请先运行 casework init")
@@ -43,10 +45,12 @@ def _calendar(agency: str | None) -> WorkingCalendar:
 
 def deadline(
     from_date: str = typer.Argument(..., metavar="FROM_DATE", help="起算日（第0日）"),
-    days: int = typer.Option(..., "--days", min=0, max=400, help="工作日数"),
+    days: int = typer.Option(..., "--days", help=f"工作日数（0–{MAX_DAYS}）"),
     agency: str | None = typer.Option(None, "--agency", help="按该机关的日历（含本地调整）"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
+    if not 0 <= days <= MAX_DAYS:
+        fail(f"--days {days} 超出范围：工作日数须在 0 至 {MAX_DAYS} 之间", 2)
     start = parse_date(from_date, "起算日")
     result = _calendar(agency).deadline(start, days)
     if as_json:
@@ -62,7 +66,8 @@ def deadline(
         return
     flag = "（暂定）" if result.provisional else ""
     console.print(
-        f"{format_day(start)} 起第{days}个工作日：[bold]{format_day(result.due)}[/]{flag}"
+        f"{format_day(start)} 起第{days}个工作日：[bold]{format_day(result.due)}[/]{flag}",
+        markup=True,
     )
     for line in result.derivation:
         console.print(f"  {line}")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
+from datetime import date
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import typer
+from rich.markup import escape
 
 from casework.cli.common import (
     acting_user,
@@ -17,13 +21,16 @@ from casework.cli.common import (
     today,
     writing,
 )
+from casework.errors import ActionError, CaseworkError
 from casework.masking import mask_name
 from casework.services.directory import agency_by_code
 from casework.services.perform import perform
 from casework.services.queries import case_detail, generic_user, list_cases
 from casework.services.snapshots import find_case
+from workflows.actions import ACTION_BY_NAME
 from workflows.clocks import Clock
 from workflows.outcomes import OUTCOME_BY_CODE, ApplicantKind
+from workflows.payloads import CHANNEL_LABELS
 from workflows.states import OPEN_STATES, State
 
 app = typer.Typer(no_args_is_help=True)
@@ -113,15 +120,17 @@ def show(
 
 def _print_detail(d: dict[str, Any]) -> None:
     console.print(
-        f"[bold]案件 {d['ref']}[/]  {d['agency_name']}（{d['agency']}）  版本 {d['version']}"
+        f"[bold]案件 {escape(d['ref'])}[/]  {escape(d['agency_name'])}（{escape(d['agency'])}）"
+        f"  版本 {d['version']}",
+        markup=True,
     )
     console.print(
-        f"收到申请：{d['received_on']}（{d['channel']}）  申请人：{d['applicant']['name']}（{d['applicant']['kind_label']}）"
+        f"收到申请：{d['received_on']}（{CHANNEL_LABELS.get(d['channel'], d['channel'])}）  申请人：{d['applicant']['name']}（{d['applicant']['kind_label']}）"
     )
     console.print(
         f"状态：{d['state_label']}" + (f"  办理结果：{d['outcome_label']}" if d["outcome"] else "")
     )
-    console.print("[bold]期限[/]")
+    console.print("[bold]期限[/]", markup=True)
     for dl in d["deadlines"]:
         mark = "当前" if dl["current"] else "已结束"
         met = {True: "，按期", False: "，逾期", None: ""}[dl["met"]]
@@ -132,8 +141,8 @@ def _print_detail(d: dict[str, Any]) -> None:
         for line in dl["derivation"]:
             console.print(f"      {line}")
     allowed = "、".join(f"{a['action']}（{a['label']}）" for a in d["actions_allowed"]) or "无"
-    console.print(f"[bold]现在可进行的操作[/]：{allowed}")
-    console.print("[bold]办理记录[/]")
+    console.print(f"[bold]现在可进行的操作[/]：{escape(allowed)}", markup=True)
+    console.print("[bold]办理记录[/]", markup=True)
     for e in d["events"]:
         fields = {k: v for k, v in e["payload"].items() if k not in ("applicant_id",)}
         extra = f"  {json.dumps(fields, ensure_ascii=False)}" if fields else ""
@@ -142,14 +151,18 @@ def _print_detail(d: dict[str, Any]) -> None:
         )
 
 
-def _parse_fields(args: list[str]) -> dict[str, Any]:
-    """`--period-wd 15 --items a --items b` → {"period_wd": 15, "items": ["a", "b"]}."""
+def _parse_fields(args: list[str], where: str = "", action: str = "") -> dict[str, Any]:
+    """`--period-wd 15 --items a --items b` → {"period_wd": 15, "items": ["a", "b"]}.
+
+    Values are read as JSON (numbers, lists, objects) except for the action's text and date
+    fields, which keep what was typed: `--reason 2024` is the text “2024”."""
+    text = _text_fields(action)
     fields: dict[str, Any] = {}
     i = 0
     while i < len(args):
         key = args[i]
         if not key.startswith("--") or len(key) < 3:
-            fail(f"无法理解的参数“{key}”：字段请写成 --名称 值", 2)
+            fail(f"{where}无法理解的参数“{key}”：字段请写成 --名称 值", 2)
         name, _, inline = key[2:].partition("=")
         name = name.replace("-", "_")
         if inline:
@@ -159,14 +172,37 @@ def _parse_fields(args: list[str]) -> dict[str, Any]:
             raw = args[i + 1]
             i += 2
         else:
-            fail(f"字段 --{name} 缺少值", 2)
-        value = _value(raw)
+            fail(f"{where}字段 --{name} 缺少值", 2)
+        value = raw if name in text else _value(raw)
         if name in fields:
             previous = fields[name]
             fields[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
         else:
             fields[name] = [value] if name in ("items", "parties") else value
     return fields
+
+
+def _text_fields(action: str) -> frozenset[str]:
+    spec = ACTION_BY_NAME.get(action)
+    if spec is None:
+        return frozenset()
+    return frozenset(
+        name for name, info in spec.payload.model_fields.items() if _is_text(info.annotation)
+    )
+
+
+def _is_text(annotation: Any) -> bool:
+    """str, date, a Literal of strings, optional or repeated (`tuple[str, ...]`) ones."""
+    if annotation in (str, date):
+        return True
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Literal:
+        return all(isinstance(arg, str) for arg in args)
+    if origin in (Union, UnionType):
+        return all(arg is type(None) or _is_text(arg) for arg in args)
+    if origin is tuple:
+        return len(args) == 2 and args[1] is Ellipsis and _is_text(args[0])
+    return False
 
 
 def _value(raw: str) -> Any:
@@ -193,31 +229,49 @@ def act(
         None, "--expected-version", help="期望的案件版本（并发检查）"
     ),
 ) -> None:
-    fields = _parse_fields(list(ctx.args))
+    where = f"案件 {ref}：操作“{action}”未执行："
+    if action == "register":  # the service door would register a new case
+        fail(f"{where}登记新案件请用 casework case register")
+    fields = _parse_fields(list(ctx.args), where, action)
     now = today()
-    when = parse_date(on, "--on") if on else now
-    with writing() as session:
-        case = find_case(session, ref, agency)
-        from casework.models import Agency
+    when = _date_or_fail(on, "--on", where) if on else now
+    try:
+        with writing() as session:
+            case = find_case(session, ref, agency)
+            from casework.models import Agency
 
-        owner = session.get(Agency, case.agency_id)
-        assert owner is not None and case.id is not None
-        actor = acting_user(session, as_user, owner, when)
-        done = perform(
-            session,
-            case_id=case.id,
-            action=action,
-            payload=fields,
-            actor=actor,
-            on=when,
-            today=now,
-            expected_version=expected_version,
-        )
-        state = State(done.case.state).label
-        version = done.case.version
+            owner = session.get(Agency, case.agency_id)
+            assert owner is not None and case.id is not None
+            if not (as_user or os.environ.get("CASEWORK_USER")):
+                fail(f"{where}请用 --as 指定操作人（或设置环境变量 CASEWORK_USER）")
+            actor = acting_user(session, as_user, owner, when)
+            done = perform(
+                session,
+                case_id=case.id,
+                action=action,
+                payload=fields,
+                actor=actor,
+                on=when,
+                today=now,
+                expected_version=expected_version,
+            )
+            state = State(done.case.state).label
+            version = done.case.version
+    except ActionError:
+        raise
+    except CaseworkError as error:
+        # Not found, a stale version, an unknown user …: still say which case and action.
+        fail(where + str(error).removeprefix(f"案件 {ref} "))
     console.print(
         f"案件 {ref}：{done.event.action} 已记录（{when}），状态：{state}，版本 {version}"
     )
+
+
+def _date_or_fail(value: str, what: str, where: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{where}{what}“{value}”不是有效日期（格式 YYYY-MM-DD）", 2)
 
 
 @app.command("register", help="登记一件新申请")

@@ -4,15 +4,34 @@ never a traceback (set CASEWORK_DEBUG=1 to see one for a bug)."""
 from __future__ import annotations
 
 import os
+import re
 import sys
+from typing import Any, NoReturn
 
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from casework.cli import calendar_cmd, case_cmd, directory_cmd, replay_cmd, timers_cmd, workflow_cmd
-from casework.cli.common import errors
+from casework.cli.common import print_error
 from casework.errors import CaseworkError
 from casework.workdays import CalendarRangeError
+
+try:  # typer ≥ 0.20 ships its own copy of click
+    from typer._click.exceptions import (
+        BadOptionUsage,
+        BadParameter,
+        MissingParameter,
+        NoSuchOption,
+        UsageError,
+    )
+except ImportError:  # pragma: no cover - older typer on the real click
+    from click.exceptions import (  # type: ignore[assignment]
+        BadOptionUsage,
+        BadParameter,
+        MissingParameter,
+        NoSuchOption,
+        UsageError,
+    )
 
 app = typer.Typer(
     name="casework",
@@ -32,25 +51,84 @@ app.add_typer(directory_cmd.agency_app, name="agency", help="机关")
 app.add_typer(directory_cmd.user_app, name="user", help="用户与角色")
 
 
+# typer/click's own messages about a parameter's value → Chinese.
+_VALUE_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"valid integer", "须为整数"),
+    (r"valid number|valid float", "须为数字"),
+    (r"greater than or equal to (\S+)", r"须不小于 \1"),
+    (r"less than or equal to (\S+)", r"须不大于 \1"),
+    (r"greater than (\S+)", r"须大于 \1"),
+    (r"less than (\S+)", r"须小于 \1"),
+    (r"is not one of|should be .*(?:'|\")", "不是可用的取值"),
+)
+
+
+def _hint(param: Any) -> str:
+    return str(param.get_error_hint()).replace("'", "") if param is not None else "参数"
+
+
+def _value_message(message: str) -> str:
+    for pattern, chinese in _VALUE_MESSAGES:
+        found = re.search(pattern, message)
+        if found:
+            return found.expand(chinese)
+    return f"值无效（{message}）" if message else "值无效"
+
+
+def _usage_message(error: UsageError) -> str:
+    """One Chinese sentence for a usage error typer/click would print in English."""
+    if isinstance(error, MissingParameter):
+        kind = "参数" if getattr(error.param, "param_type_name", "") == "argument" else "选项"
+        return f"缺少{kind} {_hint(error.param)}"
+    if isinstance(error, BadParameter):
+        return f"{_hint(error.param)} 的值{_value_message(error.message).removeprefix('值')}"
+    if isinstance(error, NoSuchOption):
+        similar = "、".join(sorted(error.possibilities or ()))
+        return f"没有选项 {error.option_name}" + (f"（是否想用：{similar}）" if similar else "")
+    if isinstance(error, BadOptionUsage) and "requires an argument" in error.message:
+        return f"选项 {error.option_name} 缺少值"
+    command = re.match(r"No such command '(.+)'", error.message)
+    if command:
+        return f"没有命令“{command.group(1)}”"
+    extra = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", error.message)
+    if extra:
+        return f"多余的参数：{extra.group(1)}"
+    return f"用法错误：{error.message}"
+
+
+def _usage_error(error: UsageError) -> NoReturn:
+    if type(error).__name__ == "NoArgsIsHelpError":  # the help text has been printed
+        sys.exit(error.exit_code)
+    path = error.ctx.command_path if error.ctx is not None else "casework"
+    print_error(f"{_usage_message(error)}（查看帮助：{path} --help）")
+    sys.exit(error.exit_code)
+
+
 def run() -> None:
     try:
-        app()
+        code = app(standalone_mode=False)
+    except UsageError as error:
+        _usage_error(error)
+    except typer.Abort:
+        print_error("已中止")
+        sys.exit(1)
     except CaseworkError as error:
-        errors.print(f"[bold red]错误：[/]{error}", markup=True)
+        print_error(str(error))
         sys.exit(1)
     except CalendarRangeError as error:
-        errors.print(f"[bold red]错误：[/]{error}", markup=True)
+        print_error(str(error))
         sys.exit(1)
     except OperationalError as error:
         if os.environ.get("CASEWORK_DEBUG"):
             raise
-        errors.print(f"[bold red]错误：[/]无法访问数据库：{error.orig}", markup=True)
+        print_error(f"无法访问数据库：{error.orig}")
         sys.exit(1)
     except SQLAlchemyError as error:
         if os.environ.get("CASEWORK_DEBUG"):
             raise
-        errors.print(f"[bold red]错误：[/]数据库错误：{type(error).__name__}", markup=True)
+        print_error(f"数据库错误：{type(error).__name__}")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

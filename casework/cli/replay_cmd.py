@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
-from casework.cli.common import console, engine, parse_date, today, writing
+from casework.cli.common import console, engine, fail, parse_date, today, writing
 from casework.migrate import upgrade
 from casework.services.replay import load_file
 from casework.services.replay import replay as replay_file
@@ -22,7 +23,14 @@ def replay(
     file: Path = typer.Argument(..., help="案件历史 JSON 文件（格式见 DESIGN §5）"),
     until: str | None = typer.Option(None, "--until", help="虚拟时钟运行到此日（默认今日）"),
 ) -> None:
-    data = load_file(file)
+    try:
+        data = load_file(file)
+    except IsADirectoryError:
+        fail(f"{file} 是目录，不是案件历史文件")
+    except PermissionError:
+        fail(f"没有读取 {file} 的权限")
+    except OSError as error:
+        fail(f"无法读取 {file}：{error.strerror or error}")
     now = today()
     end = parse_date(until, "--until") if until else now
     with writing() as session:
@@ -35,7 +43,8 @@ def replay(
         console.print(f"  {on} 案件 {ref}：{action}")
     for ref, action, on in result.held:
         console.print(
-            f"  [yellow]暂缓[/] 案件 {ref}：{action}（{on}，期限为暂定日期，待负责人确认）"
+            f"  [yellow]暂缓[/] 案件 {escape(ref)}：{action}（{on}，期限为暂定日期，待负责人确认）",
+            markup=True,
         )
     if result.appeals_skipped:
         console.print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from casework.cli.common import console, fail, parse_date, reading, today, writing
 from casework.models import Case
@@ -24,10 +25,12 @@ def run(until: str | None = typer.Option(None, "--until", help="默认今日")) 
         console.print(f"  {on} 案件 {ref}：{action}")
     for ref, action, on in result.held:
         console.print(
-            f"  [yellow]暂缓[/] 案件 {ref}：{action}（{on} 为暂定日期，须负责人 confirm_expiry 确认）"
+            f"  [yellow]暂缓[/] 案件 {escape(ref)}：{action}"
+            f"（{on} 为暂定日期，须负责人 confirm_expiry 确认）",
+            markup=True,
         )
     for ref, action, error in result.failed:
-        console.print(f"  [red]失败[/] 案件 {ref}：{action}：{error}")
+        console.print(f"  [red]失败[/] 案件 {escape(ref)}：{action}：{escape(error)}", markup=True)
     if result.failed:
         raise typer.Exit(1)
 

@@ -20,7 +20,7 @@ def _fingerprint(session: Session, agency_id: int | None) -> tuple[object, ...]:
         scope = or_(scope, col(CalendarOverride.agency_id) == agency_id)
     overrides = session.exec(select(func.count(), func.max(CalendarOverride.id)).where(scope)).one()
     years = session.exec(select(func.count(), func.max(CalendarYear.id))).one()
-    return (id(session.get_bind()), agency_id, *overrides, *years)
+    return (str(session.get_bind().engine.url), agency_id, *overrides, *years)
 
 
 def calendar_for(session: Session, agency_id: int | None = None) -> WorkingCalendar:

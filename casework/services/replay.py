@@ -95,7 +95,8 @@ def parse(raw: Any, source: str = "文件") -> ReplayFile:
         path, message = problems[0]
         where = _case_ref(raw, path)
         more = f"（另有{len(problems) - 1}处问题）" if len(problems) > 1 else ""
-        raise Invalid(f"{source}{where}：{path}：{message}{more}", field=path) from None
+        located = f"{path}：" if path else ""
+        raise Invalid(f"{source}{where}：{located}{message}{more}", field=path or None) from None
 
 
 def _case_ref(raw: Any, path: str) -> str:
@@ -112,10 +113,7 @@ def replay(session: Session, data: ReplayFile, until: date, today: date) -> Repl
     """Apply a parsed file. Raises on the first error; the caller rolls back."""
     if until > today:
         raise Invalid(f"--until {until} 晚于今日 {today}")
-    last = max((a.on for c in data.cases for a in c.actions), default=None)
-    last = max([d for d in [last, *(_received(c) for c in data.cases)] if d], default=None)
-    if last is not None and until < last:
-        raise Invalid(f"--until {until} 早于文件中最后一项操作的日期 {last}")
+    _check_dates(data, until, today)
     agency = ensure_agency(session, data.agency.code, data.agency.name, data.agency.parent)
     actor = Actor.replay()
     result = ReplayResult(agency=agency.code, until=until)
@@ -124,6 +122,24 @@ def replay(session: Session, data: ReplayFile, until: date, today: date) -> Repl
     run = timers.run_due(session, until, today)
     _collect(run, result)
     return result
+
+
+def _check_dates(data: ReplayFile, until: date, today: date) -> None:
+    """Nothing in the file may lie after the virtual clock's end: name the first such step."""
+    end = "今日" if until == today else "--until"
+    for entry in data.cases:
+        received = _received(entry)
+        if received is not None and received > until:
+            raise ActionError(
+                entry.ref, "register", [f"收到申请之日 {received} 晚于{end}（{until}）"]
+            )
+        for number, step in enumerate(entry.actions, start=1):
+            if step.on > until:
+                raise ActionError(
+                    entry.ref,
+                    f"第{number}项 {step.action}（{step.on}）",
+                    [f"日期晚于{end}（{until}）"],
+                )
 
 
 def _received(entry: FileCase) -> date | None:

@@ -228,7 +228,7 @@ def test_fee_notice_payload_is_validated_in_chinese() -> None:
     assert info.value.field == "amount"
     amount, basis = info.value.reasons
     assert amount.startswith("amount：须大于 0")
-    assert basis == "basis：须为以下之一：'per_item' or 'per_volume'"
+    assert basis == "basis：须为以下之一：per_item、per_volume"
 
 
 # -- extension ---------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def test_until_stops_the_virtual_clock(engine: Engine) -> None:
 
 
 def test_until_before_the_last_action_is_refused(engine: Engine) -> None:
-    with pytest.raises(CaseworkError, match="早于文件中最后一项操作"):
+    with pytest.raises(ActionError, match=r"案件 2023-004.*晚于--until（2023-06-01）"):
         _replay(engine, _sample(), until=date(2023, 6, 1))
 
 
