@@ -172,6 +172,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         limit=1,
         clocks=((_CN, Effect.STOP), (_R, Effect.PAUSE), (_CO, Effect.START)),
         notes="一次性告知；答复期限自收到补正申请之日起重新计算（条例第三十条）",
+        guards=(g.service_dates_known,),
     ),
     ActionSpec(
         "extend_correction_period",
@@ -189,6 +190,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         State.RECEIVED,
         p.Posted,
         clocks=((_CO, Effect.STOP), (_R, Effect.RESTART)),
+        guards=(g.posted_in_the_past,),
     ),
     ActionSpec(
         "start_consultation",
@@ -198,6 +200,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         p.StartConsultation,
         clocks=((_R, Effect.PAUSE), (_OP, Effect.START)),
         notes="征求意见所需时间不计算在答复期限内（条例第三十三条）",
+        guards=(g.service_dates_known,),
     ),
     ActionSpec(
         "receive_opinion",
@@ -227,7 +230,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         p.IssueFeeNotice,
         limit=1,
         clocks=((_R, Effect.PAUSE), (_PAY, Effect.START)),
-        guards=(g.on_or_before_reply_due,),
+        guards=(
+            g.service_dates_known,
+            g.on_or_before_reply_due,
+        ),
     ),
     ActionSpec(
         "receive_payment",
@@ -236,6 +242,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         State.RECEIVED,
         p.Posted,
         clocks=((_PAY, Effect.STOP), (_R, Effect.RESUME)),
+        guards=(g.posted_in_the_past,),
     ),
     ActionSpec(
         "extend",
@@ -350,7 +357,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         p.VoidExpiry,
         roles=_APPROVER,
         clocks=((_R, Effect.RESTORE), (_CO, Effect.RESTORE), (_PAY, Effect.RESTORE)),
-        guards=(g.expiry_voidable,),
+        guards=(
+            g.posted_in_the_past,
+            g.expiry_voidable,
+        ),
         sets_outcome=lambda c: None,
         notes="补正材料或费用经证明已在期限内交寄",
     ),
@@ -374,6 +384,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         p.Withdraw,
         clocks=_STOP_ALL,
         sets_outcome=lambda c: WITHDRAWN,
+        guards=(g.posted_in_the_past,),
     ),
     ActionSpec("deliver", "送达", (State.DISCLOSED, State.REFUSED), State.CLOSED, p.Deliver),
     ActionSpec(

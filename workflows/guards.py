@@ -23,9 +23,42 @@ class Check:
     actor: Actor
     on: date
     payload: p.Payload | None = None
+    today: date | None = None  # the recording day (None: the effective date)
 
 
 Guard = Callable[[Check], str | None]
+
+
+def _service_dates(payload: p.Payload | None) -> list[tuple[str, date]]:
+    if isinstance(payload, p.RequestCorrection) and payload.served_on:
+        return [("served_on", payload.served_on)]
+    if isinstance(payload, p.IssueFeeNotice) and payload.applicant_received_on:
+        return [("applicant_received_on", payload.applicant_received_on)]
+    if isinstance(payload, p.StartConsultation):
+        return [
+            (f"{party.name} 收到日期", party.received_on)
+            for party in payload.all_parties
+            if party.received_on
+        ]
+    return []
+
+
+def service_dates_known(c: Check) -> str | None:
+    """A notice is served on or after the day it is issued, and not after today."""
+    today = c.today or c.on
+    for name, served in _service_dates(c.payload):
+        if served < c.on:
+            return f"{name} {served} 早于文书发出之日 {c.on}"
+        if served > today:
+            return f"{name} {served} 晚于今日（{today}）：送达后再用 record_service 记录"
+    return None
+
+
+def posted_in_the_past(c: Check) -> str | None:
+    posted = getattr(c.payload, "posted_on", None)
+    if isinstance(posted, date) and posted > c.on:
+        return f"交寄日期 {posted} 晚于本操作的日期 {c.on}"
+    return None
 
 
 def on_or_before_reply_due(c: Check) -> str | None:

@@ -112,7 +112,7 @@ def decide(
         raise ActionRefused(action, reasons)
     payload = parse_payload(spec, raw_payload)
     reasons = _date_reasons(case, on, today)
-    check = g.Check(case, actor, on, payload)
+    check = g.Check(case, actor, on, payload, today)
     reasons += [r for r in (guard(check) for guard in spec.guards) if r]
     if reasons:
         raise ActionRefused(action, reasons)
@@ -128,7 +128,7 @@ def actions_allowed(case: CaseSnapshot, actor: Actor, today: date) -> list[Actio
     for spec in ACTIONS:
         if spec.name == "register" or _static_reasons(spec, case, actor):
             continue
-        check = g.Check(case, actor, today, None)
+        check = g.Check(case, actor, today, None, today)
         if any(guard(check) for guard in spec.guards):
             continue
         allowed.append(spec)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from casework.errors import Invalid
@@ -14,32 +14,31 @@ from casework.workdays import Override, WorkingCalendar, default_calendar
 _cache: dict[tuple[object, ...], WorkingCalendar] = {}
 
 
-def _fingerprint(session: Session, agency_id: int | None) -> tuple[object, ...]:
+def calendar_for(session: Session, agency_id: int | None = None) -> WorkingCalendar:
+    """The calendar an agency counts with: national overrides, then the agency's own.
+
+    Overrides are few (tens a year), so they are read every time and the built calendar is
+    cached by their content: any change — even one that reuses a row id — is seen at once."""
     scope: ColumnElement[bool] = col(CalendarOverride.agency_id).is_(None)
     if agency_id is not None:
         scope = or_(scope, col(CalendarOverride.agency_id) == agency_id)
-    overrides = session.exec(select(func.count(), func.max(CalendarOverride.id)).where(scope)).one()
-    years = session.exec(select(func.count(), func.max(CalendarYear.id))).one()
-    return (str(session.get_bind().engine.url), agency_id, *overrides, *years)
-
-
-def calendar_for(session: Session, agency_id: int | None = None) -> WorkingCalendar:
-    """The calendar an agency counts with: national overrides, then the agency's own."""
-    key = _fingerprint(session, agency_id)
+    rows = session.exec(
+        select(CalendarOverride).where(scope).order_by(col(CalendarOverride.id))
+    ).all()
+    national = {r.day: r for r in rows if r.agency_id is None}
+    local = {r.day: r for r in rows if r.agency_id is not None}
+    merged = {**national, **local}
+    years = tuple(sorted(session.exec(select(CalendarYear.year)).all()))
+    overrides = tuple(Override(r.day, r.workday, r.source) for r in merged.values())
+    key = (overrides, years)
     cached = _cache.get(key)
     if cached is not None:
         return cached
-    rows = session.exec(select(CalendarOverride).order_by(col(CalendarOverride.id))).all()
-    national = {r.day: r for r in rows if r.agency_id is None}
-    local = {r.day: r for r in rows if agency_id is not None and r.agency_id == agency_id}
-    merged = {**national, **local}
-    years = [y.year for y in session.exec(select(CalendarYear)).all()]
-    if not merged and not years:
-        cal = default_calendar()
-    else:
-        cal = WorkingCalendar(
-            [Override(r.day, r.workday, r.source) for r in merged.values()], confirmed_years=years
-        )
+    cal = (
+        WorkingCalendar(overrides, confirmed_years=years)
+        if overrides or years
+        else default_calendar()
+    )
     if len(_cache) > 64:
         _cache.clear()
     _cache[key] = cal

@@ -66,7 +66,7 @@ def perform(
     if actor.kind is not ActorKind.SYSTEM:
         # An expiry the law fixed before this action's date comes first, whether or not the
         # sweeper has run yet: a correction arriving after its period is late, not accepted.
-        run = timers.run_due(session, when, today, case_id=case_id)
+        run = timers.run_due(session, when, today, case_ids=[case_id])
         expired = [f"{on_} 已由系统作“{action_spec(name).label}”处理" for _, name, on_ in run.fired]
         if expired:
             case = load_case(session, case_id, for_update=True)

@@ -117,9 +117,11 @@ def replay(session: Session, data: ReplayFile, until: date, today: date) -> Repl
     agency = ensure_agency(session, data.agency.code, data.agency.name, data.agency.parent)
     actor = Actor.replay()
     result = ReplayResult(agency=agency.code, until=until)
-    for entry in data.cases:
-        _replay_case(session, data.agency.code, entry, actor, result)
-    run = timers.run_due(session, until, today)
+    case_ids = [
+        _replay_case(session, data.agency.code, entry, actor, result, until) for entry in data.cases
+    ]
+    # only this file's cases: an import never acts on other cases in the database
+    run = timers.run_due(session, until, today, case_ids=case_ids)
     _collect(run, result)
     return result
 
@@ -151,18 +153,21 @@ def _received(entry: FileCase) -> date | None:
 
 
 def _replay_case(
-    session: Session, agency: str, entry: FileCase, actor: Actor, result: ReplayResult
-) -> None:
+    session: Session,
+    agency: str,
+    entry: FileCase,
+    actor: Actor,
+    result: ReplayResult,
+    until: date,
+) -> int:
     registration = entry.registration | {"agency": agency}
-    received = _received(entry)
-    registered = perform(
-        session, action="register", payload=registration, actor=actor, today=received or date.max
-    )
+    registered = perform(session, action="register", payload=registration, actor=actor, today=until)
     case_id = registered.case.id
+    assert case_id is not None
     result.cases += 1
     for number, step in enumerate(entry.actions, start=1):
         # The virtual clock: expiries due by this action's date fire first, as they would have.
-        _collect(timers.run_due(session, step.on, step.on, case_id=case_id), result)
+        _collect(timers.run_due(session, step.on, step.on, case_ids=[case_id]), result)
         try:
             perform(
                 session,
@@ -171,7 +176,7 @@ def _replay_case(
                 payload=step.fields,
                 actor=actor,
                 on=step.on,
-                today=step.on,
+                today=until,  # the file records facts known by its end (e.g. later service dates)
             )
         except ActionError as error:
             raise ActionError(
@@ -179,6 +184,7 @@ def _replay_case(
             ) from None
         result.actions += 1
     result.appeals_skipped += len(entry.appeals)
+    return case_id
 
 
 def _collect(run: timers.TimerRun, result: ReplayResult) -> None:

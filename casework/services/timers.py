@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -114,15 +114,20 @@ class TimerRun:
     failed: list[tuple[str, str, str]]  # (case ref, action, error)
 
 
-def due_timers(session: Session, until: date, case_id: int | None = None) -> list[Timer]:
+def due_timers(
+    session: Session, until: date, case_ids: Collection[int] | None = None
+) -> list[Timer]:
     query = select(Timer).where(Timer.status == "pending", Timer.fire_on <= until)
-    if case_id is not None:
-        query = query.where(Timer.case_id == case_id)
+    if case_ids is not None:
+        query = query.where(col(Timer.case_id).in_(list(case_ids)))
     return list(session.exec(query.order_by(col(Timer.fire_on), col(Timer.id))).all())
 
 
-def run_due(session: Session, until: date, today: date, case_id: int | None = None) -> TimerRun:
-    """Apply every expiry due on or before `until`, in date order, through `perform`."""
+def run_due(
+    session: Session, until: date, today: date, case_ids: Collection[int] | None = None
+) -> TimerRun:
+    """Apply every expiry due on or before `until`, in date order, through `perform`
+    (only for `case_ids` when given)."""
     from casework.services.perform import perform  # perform imports this module
 
     fired: list[tuple[str, str, date]] = []
@@ -130,7 +135,7 @@ def run_due(session: Session, until: date, today: date, case_id: int | None = No
     failed: list[tuple[str, str, str]] = []
     seen: set[int] = set()
     while True:
-        batch = [t for t in due_timers(session, until, case_id) if t.id not in seen]
+        batch = [t for t in due_timers(session, until, case_ids) if t.id not in seen]
         if not batch:
             break
         for timer in batch:

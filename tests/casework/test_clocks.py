@@ -15,6 +15,7 @@ from casework.workdays import default_calendar
 from tests.workflows.builder import APPROVER, SYSTEM, CaseBuilder, d
 from workflows.clocks import Clock
 from workflows.outcomes import CORRECTION_NOT_SUBMITTED, FEE_NOT_PAID
+from workflows.rules import ActionRefused
 from workflows.snapshot import EventRecord, PartyWindow, Policy
 from workflows.states import State
 
@@ -144,6 +145,7 @@ def two_parties() -> CaseBuilder:
     case.do(
         "start_consultation",
         "2025-09-10",
+        today="2025-09-30",  # recorded later, when the second party's receipt was known
         parties=[{"name": "甲公司"}, {"name": "乙公司", "received_on": "2025-09-12"}],
     )
     return case
@@ -218,6 +220,7 @@ def test_fee_notice_pauses_and_payment_resumes_the_reply_clock() -> None:
     case.do(
         "issue_fee_notice",
         "2025-09-10",
+        today="2025-09-15",
         amount=200,
         basis="per_item",
         applicant_received_on="2025-09-12",
@@ -321,7 +324,9 @@ def test_record_service_recomputes_the_correction_period() -> None:
 
 def test_served_on_in_the_correction_notice_starts_the_period() -> None:
     case = CaseBuilder.registered("2025-09-22")
-    case.do("request_correction", "2025-09-25", period_wd=15, served_on="2025-09-29")
+    case.do(
+        "request_correction", "2025-09-25", today="2025-10-01", period_wd=15, served_on="2025-09-29"
+    )
     assert case.clocks().dues.correction == d("2025-10-27")
 
 
@@ -532,3 +537,18 @@ def test_confirmed_opinion_expiry_resumes_the_reply_clock_on_its_date() -> None:
     opinion = next(v for v in clocks.views if v.clock.value == "opinion")
     assert reply.due == date(2025, 10, 24) and not reply.paused  # 13 WD from 2025-10-01
     assert opinion.met is False and not opinion.current
+
+
+def test_a_service_date_in_the_future_or_before_the_notice_is_refused() -> None:
+    case = CaseBuilder.registered("2025-09-22")
+    with pytest.raises(ActionRefused, match="晚于今日"):
+        case.do("request_correction", "2025-09-25", period_wd=15, served_on="2030-01-01")
+    with pytest.raises(ActionRefused, match="早于文书发出之日"):
+        case.do("request_correction", "2025-09-25", period_wd=15, served_on="2025-09-24")
+
+
+def test_a_correction_cannot_be_posted_after_it_arrived() -> None:
+    case = CaseBuilder.registered("2025-09-22")
+    case.do("request_correction", "2025-09-25", period_wd=15)
+    with pytest.raises(ActionRefused, match="交寄日期"):
+        case.do("receive_correction", "2025-10-09", posted_on="2025-10-10")

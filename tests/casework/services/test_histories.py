@@ -118,7 +118,7 @@ def test_random_histories_keep_the_log_and_projection_consistent(
     for _ in range(data.draw(st.integers(1, 8))):
         on = min(on + timedelta(days=data.draw(st.integers(0, 20))), END)
         with unit_of_work(engine) as s:
-            run_due(s, on, on, case_id=case_id)
+            run_due(s, on, on, case_ids=[case_id])
         with unit_of_work(engine) as s:
             case = s.get(Case, case_id)
             assert case is not None

@@ -87,3 +87,17 @@ def test_confirming_a_year_clears_the_provisional_flag(engine: Engine) -> None:
         )
     with Session(engine) as s:
         assert not s.exec(select(Case)).one().due_provisional
+
+
+def test_replacing_an_override_is_seen_at_once(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        register(s, "A", "2025-09-26")  # due Thu 2025-10-30
+    for workday, expected in ((False, date(2025, 10, 31)), (True, date(2025, 10, 30))):
+        with unit_of_work(engine) as s:
+            _, moved = recompute.with_recompute(
+                s,
+                lambda w=workday: calendars.set_override(s, date(2025, 10, 20), w, "通知", "t"),
+                reason="测试",
+            )
+        assert [m.new_due for m in moved] == [expected]

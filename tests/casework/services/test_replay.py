@@ -90,3 +90,15 @@ def test_replay_events_are_in_date_order_per_case(engine: Engine) -> None:
                 .order_by(col(CaseEvent.seq))
             ).all()
             assert list(dates) == sorted(dates)
+
+
+def test_an_import_never_applies_expiries_in_other_cases(engine: Engine) -> None:
+    from tests.casework.services.helpers import act, agency, register
+
+    with unit_of_work(engine) as s:
+        agency(s, "other")
+        case = register(s, "P", "2025-09-22", code="other")
+        act(s, case, "request_correction", "2025-09-26", period_wd=15)  # expired 2025-10-24
+    _replay(engine, _sample())
+    with Session(engine) as s:
+        assert s.exec(select(Case).where(Case.ref == "P")).one().state == "correction_requested"
