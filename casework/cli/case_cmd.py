@@ -27,7 +27,7 @@ from casework.services.directory import agency_by_code
 from casework.services.perform import perform
 from casework.services.queries import case_detail, generic_user, list_cases
 from casework.services.snapshots import find_case
-from workflows.actions import ACTION_BY_NAME
+from workflows.actions import ACTION_BY_NAME, action_spec
 from workflows.clocks import Clock
 from workflows.outcomes import OUTCOME_BY_CODE, ApplicantKind
 from workflows.payloads import CHANNEL_LABELS
@@ -234,7 +234,7 @@ def act(
         fail(f"{where}登记新案件请用 casework case register")
     fields = _parse_fields(list(ctx.args), where, action)
     now = today()
-    when = _date_or_fail(on, "--on", where) if on else now
+    when = _date_or_fail(on, "--on", where) if on else None
     try:
         with writing() as session:
             case = find_case(session, ref, agency)
@@ -244,7 +244,7 @@ def act(
             assert owner is not None and case.id is not None
             if not (as_user or os.environ.get("CASEWORK_USER")):
                 fail(f"{where}请用 --as 指定操作人（或设置环境变量 CASEWORK_USER）")
-            actor = acting_user(session, as_user, owner, when)
+            actor = acting_user(session, as_user, owner, now)  # authority is checked today
             done = perform(
                 session,
                 case_id=case.id,
@@ -262,8 +262,10 @@ def act(
     except CaseworkError as error:
         # Not found, a stale version, an unknown user …: still say which case and action.
         fail(where + str(error).removeprefix(f"案件 {ref} "))
+    label = action_spec(done.event.action).label
     console.print(
-        f"案件 {ref}：{done.event.action} 已记录（{when}），状态：{state}，版本 {version}"
+        f"案件 {ref}：{label}（{done.event.action}）已记录，生效日期 {done.event.effective_on}，"
+        f"状态：{state}，版本 {version}"
     )
 
 

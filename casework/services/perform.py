@@ -71,6 +71,8 @@ def perform(
         if expired:
             case = load_case(session, case_id, for_update=True)
     ctx = context_for(session, case)
+    if action == "confirm_expiry":
+        when = _confirmed_expiry_date(ctx, on, when)
     try:
         decision = decide(ctx.snapshot, action, payload, actor, when, today)
     except ActionRefused as refused:
@@ -80,6 +82,27 @@ def perform(
         raise ActionError(case.ref, action, reasons, refused.field) from None
     stored = _stored_payload(session, ctx, decision)
     return _append(session, ctx, decision, stored, actor, when)
+
+
+def _confirmed_expiry_date(ctx: CaseContext, on: date | None, default: date) -> date:
+    """An expiry an approver confirms takes effect when the law says — the day after the
+    period's last day — not on the day of the confirmation (it decides the report year)."""
+    dues = ctx.snapshot.dues
+    fixed = {
+        "correction_requested": dues.correction_expires_on,
+        "fee_pending": dues.payment_expires_on,
+        "consulting": dues.opinion_expires_on,
+    }.get(ctx.case.state)
+    if fixed is None:
+        return default
+    if on is not None and on != fixed:
+        raise ActionError(
+            ctx.case.ref,
+            "confirm_expiry",
+            [f"期限届满的生效日期依法为 {fixed}（期限最后一日的次日），不能另定为 {on}"],
+            "on",
+        )
+    return fixed
 
 
 def _register(

@@ -26,7 +26,7 @@ def test_register_numbers_the_case_and_prints_the_deadline(office: CliRunner) ->
 def test_clerk_reply_is_recorded(office: CliRunner) -> None:
     result = office("case", "act", REF, "reply", "--outcome", "disclosed", "--as", "wang")
     assert result.code == 0, result
-    assert f"案件 {REF}：reply 已记录（2026-11-26）" in result.out
+    assert f"案件 {REF}：答复（reply）已记录，生效日期 2026-11-26" in result.out
     detail = show_json(office, REF)
     assert (detail["state"], detail["outcome"]) == ("disclosed", "disclosed")
     assert detail["events"][-1]["actor"] == "wang"

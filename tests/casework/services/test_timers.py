@@ -130,3 +130,35 @@ def test_an_action_after_an_unapplied_expiry_meets_the_expiry_first(engine: Engi
         act(s, case, "receive_correction", "2025-10-23")
     with Session(engine) as s:
         assert s.exec(select(Case)).one().state == "received"
+
+
+def test_confirmed_expiry_takes_effect_the_day_after_the_period(engine: Engine) -> None:
+    from casework.services.perform import perform
+    from workflows.roles import Actor, ActorKind, Role
+
+    approver = Actor(ActorKind.USER, "li", frozenset({Role.APPROVER}))
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2026-11-23")
+        act(s, case, "request_correction", "2026-11-24", period_wd=40)
+    (timer,) = _timers(engine)
+    later = date(2027, 6, 30)
+    with unit_of_work(engine) as s:
+        done = perform(
+            s, case_id=case.id, action="confirm_expiry", payload={}, actor=approver, today=later
+        )
+    assert done.event.effective_on == timer.fire_on  # not the day of the confirmation
+    assert done.case.concluded_on == timer.fire_on
+    assert done.case.outcome == "other.correction_not_submitted"
+    with pytest.raises(ActionError, match="依法为"), unit_of_work(engine) as s:
+        case2 = register(s, "B", "2026-11-23")
+        act(s, case2, "request_correction", "2026-11-24", period_wd=40)
+        perform(
+            s,
+            case_id=case2.id,
+            action="confirm_expiry",
+            payload={},
+            actor=approver,
+            today=later,
+            on=later,
+        )
