@@ -95,7 +95,28 @@ class _Reply:
             return self.overdue_due
         if self.fixed_due is not None:
             return cal.add(self.fixed_due, self.fixed_extra)
+        if self.budget == 0 and not cal.is_workday(self.start):
+            # every day was used before a pause that ended on a day off: the reply is due on
+            # the next working day, never on a rest day
+            return cal.add(self.start, 1)
         return cal.add(self.start, self.budget)
+
+    def counting_lines(self, cal: WorkingCalendar) -> tuple[list[str], bool]:
+        """The calendar's explanation of the running segment, and whether it is provisional."""
+        if self.start is None or self.paused or self.overdue_due is not None:
+            return [], False
+        if self.fixed_due is not None:
+            # a date decided by an approver is not a count; only an extension of it is
+            if not self.fixed_extra:
+                return [], cal.is_provisional(self.fixed_due)
+            extended = cal.deadline(self.fixed_due, self.fixed_extra)
+            return list(extended.derivation[1:]), extended.provisional
+        if self.budget == 0:
+            due = self.due(cal)
+            assert due is not None
+            return [f"剩余0个工作日：应于 {format_day(due)} 答复"], cal.is_provisional(due)
+        counted = cal.deadline(self.start, self.budget)
+        return list(counted.derivation[1:]), counted.provisional
 
 
 class _Fold:
@@ -124,13 +145,16 @@ class _Fold:
         return [p for p in self.periods if p.clock is clock and p.current]
 
     # -- reply clock ---------------------------------------------------------------------
-    def _reply_pause(self, on: date, why: str) -> None:
+    def _reply_pause(self, on: date, why: str, restarts: bool = False) -> None:
         r = self.reply
         if r.start is None or r.paused:
             return
         due = r.due(self.cal)
         assert due is not None
-        if on > due:
+        if restarts:
+            # Art. 30: the period starts afresh on the corrected application; nothing carries over
+            r.notes.append(f"{format_day(on)} {why}，答复期限中止，收到补正申请后重新计算")
+        elif on > due:
             r.overdue_due = due
             r.notes.append(f"{format_day(on)} {why}，答复期限暂停（此前已于 {due} 届满）")
         else:
@@ -138,7 +162,7 @@ class _Fold:
             r.budget = max(self.cal.count_between(r.start, due) - used, 0)
             r.fixed_due, r.fixed_extra = None, 0  # the rest is counted in working days
             r.notes.append(
-                f"{format_day(on)} {why}，答复期限暂停：本段已用{used}个工作日，剩余{r.budget}个"
+                f"{format_day(on)} {why}，答复期限暂停：本段已用{used}个工作日，剩余{r.budget}个工作日"
             )
         r.paused = True
 
@@ -162,7 +186,7 @@ class _Fold:
                 f"收到申请之日 {format_day(self.received_on)}为第0日，答复期限{REPLY_DAYS_WD}个工作日（条例第三十三条）"
             )
         elif effect is Effect.PAUSE:
-            self._reply_pause(e.on, label)
+            self._reply_pause(e.on, label, restarts=e.action == "request_correction")
         elif effect is Effect.RESUME:
             self._reply_resume(e.on, label)
         elif effect is Effect.RESTART:
@@ -187,6 +211,7 @@ class _Fold:
             )
         elif effect is Effect.STOP and r.current:
             due = r.due(self.cal)
+            r.notes += r.counting_lines(self.cal)[0]  # kept: a closed case must be defensible
             r.current, r.stop_on = False, e.on
             if e.action in ("reply", "approve_reply"):
                 r.met = due is not None and e.on <= due
@@ -381,17 +406,9 @@ def _views(fold: _Fold, cal: WorkingCalendar, policy: Policy) -> Clocks:
         due = r.due(cal) if r.current else r.final_due
         lines = list(r.notes)
         provisional = False
-        counting = r.current and due is not None and not r.paused and r.overdue_due is None
-        if counting and r.fixed_due is not None:
-            # a date decided by an approver is not a count; only an extension of it is
-            if r.fixed_extra:
-                extended = cal.deadline(r.fixed_due, r.fixed_extra)
-                provisional = extended.provisional
-                lines += list(extended.derivation[1:])
-        elif counting:
-            reply_deadline = cal.deadline(r.start, r.budget)
-            provisional = reply_deadline.provisional
-            lines += list(reply_deadline.derivation[1:])
+        if r.current:
+            counting, provisional = r.counting_lines(cal)
+            lines += counting
         elif due is not None:
             provisional = cal.is_provisional(due)
         view = ClockView(

@@ -552,3 +552,29 @@ def test_a_correction_cannot_be_posted_after_it_arrived() -> None:
     case.do("request_correction", "2025-09-25", period_wd=15)
     with pytest.raises(ActionRefused, match="交寄日期"):
         case.do("receive_correction", "2025-10-09", posted_on="2025-10-10")
+
+
+def test_pause_on_the_due_day_and_resume_on_a_rest_day_is_due_the_next_working_day() -> None:
+    case = CaseBuilder.registered("2025-10-09")  # due 2025-11-05
+    case.do("issue_fee_notice", "2025-11-05", amount=100, basis="per_item")
+    case.do("receive_payment", "2025-11-08")  # a Saturday
+    assert reply_due(case) == d("2025-11-10")
+
+
+def test_a_closed_reply_clock_keeps_its_derivation() -> None:
+    case = CaseBuilder.registered("2025-09-01")
+    case.do("start_consultation", "2025-09-10", party="甲公司")
+    case.do("receive_opinion", "2025-09-24", opinion="consent")
+    case.do("reply", "2025-10-16", outcome="disclosed")
+    reply = next(v for v in case.clocks().views if v.clock is Clock.REPLY)
+    assert reply.due == d("2025-10-17") and reply.met is True and not reply.current
+    assert any("第13个工作日：2025-10-17" in line for line in reply.derivation)
+    assert any("国庆节" in line for line in reply.derivation)
+
+
+def test_a_correction_notice_says_the_reply_period_restarts() -> None:
+    case = CaseBuilder.registered("2025-09-22")
+    case.do("request_correction", "2025-09-25", period_wd=15)
+    reply = next(v for v in case.clocks().views if v.clock is Clock.REPLY)
+    assert any("重新计算" in line for line in reply.derivation)
+    assert not any("剩余" in line for line in reply.derivation)
