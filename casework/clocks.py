@@ -233,7 +233,14 @@ class _Fold:
         if clock is Clock.CORRECTION_NOTICE:
             self._correction_notice(effect, e)
         elif clock is Clock.CORRECTION:
-            self._applicant_period(clock, effect, e, label, "correction", pl.get("period_wd"))
+            self._applicant_period(
+                clock,
+                effect,
+                e,
+                label,
+                "correction",
+                pl.get("period_wd") or self.policy.correction_period_wd,
+            )
         elif clock is Clock.PAYMENT:
             self._applicant_period(clock, effect, e, label, "fee", PAYMENT_DAYS_WD)
         elif clock is Clock.OPINION:

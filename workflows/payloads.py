@@ -1,6 +1,7 @@
 """Payload schema per action (DESIGN §5 field names). Validation errors surface in Chinese."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -20,7 +21,8 @@ CHANNEL_LABELS: dict[str, str] = {
 
 
 class Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # blank text is no text: "  " fails min_length like ""
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Empty(Payload):
@@ -86,7 +88,7 @@ class Assign(Payload):
 
 
 class RequestCorrection(Payload):
-    period_wd: int = Field(ge=1, le=60)
+    period_wd: int | None = Field(default=None, ge=1, le=60)  # None: the agency's default
     items: tuple[str, ...] = ()
     served_on: date | None = None
 
@@ -149,7 +151,7 @@ class ReceiveOpinion(Payload):
 
 
 class IssueFeeNotice(Payload):
-    amount: float = Field(gt=0)
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2, allow_inf_nan=False)  # 元
     basis: Literal["per_item", "per_volume"]
     applicant_received_on: date | None = None
 

@@ -21,6 +21,14 @@ _MESSAGES: dict[str, str] = {
     "tuple_type": "须为列表",
     "model_type": "须为对象",
     "dict_type": "须为对象",
+    "finite_number": "须为有限数字",
+    "decimal_parsing": "须为金额（元）",
+    "decimal_type": "须为金额（元）",
+    "decimal_max_places": "最多两位小数",
+    "decimal_max_digits": "金额过大",
+    "decimal_whole_digits": "金额过大",
+    "date_from_datetime_inexact": "须为日期（YYYY-MM-DD），不能带时间",
+    "date_future": "不能是将来的日期",
 }
 
 

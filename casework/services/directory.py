@@ -19,8 +19,19 @@ def agency_by_code(session: Session, code: str) -> Agency:
     return agency
 
 
+def _identifier(value: str, what: str) -> str:
+    """Codes and user names: non-empty, no spaces (they are typed on command lines and in URLs)."""
+    if not value or value != value.strip() or any(ch.isspace() for ch in value) or len(value) > 64:
+        raise Invalid(f"{what}“{value}”无效：须为1–64个字符且不含空白", field=what)
+    return value
+
+
 def ensure_agency(session: Session, code: str, name: str, parent: str | None = None) -> Agency:
     """The agency with this code, created if new (a different name is an error, not a rename)."""
+    _identifier(code, "机关代码")
+    name = name.strip()
+    if not name:
+        raise Invalid("机关名称不能为空", field="name")
     agency = session.exec(select(Agency).where(Agency.code == code)).first()
     if agency is not None:
         if agency.name != name:
@@ -83,6 +94,8 @@ def policy_of(agency: Agency) -> Policy:
 
 
 def add_user(session: Session, username: str, display_name: str, email: str | None = None) -> User:
+    _identifier(username, "用户名")
+    display_name = display_name.strip() or username
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise Invalid(f"用户“{username}”已存在", field="username")
     user = User(username=username, display_name=display_name, email=email)

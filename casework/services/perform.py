@@ -19,14 +19,14 @@ from casework.clocks import ClockView, compute_clocks
 from casework.errors import ActionError, Conflict
 from casework.models import Agency, Applicant, Case, CaseEvent
 from casework.services import timers
-from casework.services.directory import agency_by_code, user_by_name
+from casework.services.directory import agency_by_code, roles_on, user_by_name
 from casework.services.projection import deadline_columns
 from casework.services.snapshots import CaseContext, context_for, event_record, load_case
 from casework.timeutil import utcnow
 from workflows import payloads as p
 from workflows.actions import WORKFLOW_VERSION, action_spec
 from workflows.payloads import PAYLOAD_SCHEMA_VERSION
-from workflows.roles import Actor, ActorKind
+from workflows.roles import Actor, ActorKind, Role
 from workflows.rules import ActionRefused, Decision, decide, parse_payload
 from workflows.snapshot import CaseSnapshot
 from workflows.states import UNREGISTERED
@@ -80,7 +80,7 @@ def perform(
             [*refused.reasons, f"期限已届满：{'；'.join(expired)}"] if expired else refused.reasons
         )
         raise ActionError(case.ref, action, reasons, refused.field) from None
-    stored = _stored_payload(session, ctx, decision)
+    stored = _stored_payload(session, ctx, decision, when)
     return _append(session, ctx, decision, stored, actor, when)
 
 
@@ -175,12 +175,27 @@ def _next_ref(session: Session, agency_id: int, year: int) -> str:
     return f"{year}-{n:03d}"
 
 
-def _stored_payload(session: Session, ctx: CaseContext, decision: Decision) -> dict[str, Any]:
+def _stored_payload(
+    session: Session, ctx: CaseContext, decision: Decision, on: date
+) -> dict[str, Any]:
     payload = decision.payload
     stored: dict[str, Any] = payload.model_dump(mode="json", exclude_none=True)
     if isinstance(payload, p.Assign):
         user = user_by_name(session, payload.handler)
+        if not roles_on(session, user, ctx.agency, on) & {
+            Role.CLERK,
+            Role.APPROVER,
+        }:
+            raise ActionError(
+                ctx.case.ref,
+                "assign",
+                [f"“{payload.handler}”不是本机关（{ctx.agency.code}）的经办人或负责人"],
+                "handler",
+            )
         stored["handler_id"] = user.id
+    if isinstance(payload, p.RequestCorrection) and payload.period_wd is None:
+        # the agency's default, written into the event so the history stays self-contained
+        stored["period_wd"] = ctx.snapshot.policy.correction_period_wd
     if isinstance(payload, p.Void) and payload.merged_into is not None:
         target = session.exec(
             select(Case).where(

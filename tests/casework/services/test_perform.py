@@ -131,3 +131,59 @@ def test_register_on_an_existing_case_is_refused(engine: Engine) -> None:
         act(s, case, "register", "2025-09-02")
     with Session(engine) as s:
         assert len(s.exec(select(Case)).all()) == 1
+
+
+def test_blank_text_is_refused(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-01")
+    with pytest.raises(ActionError, match="reason：不能为空"), unit_of_work(engine) as s:
+        act(s, case, "extend", "2025-09-05", days_wd=5, reason="   ")
+
+
+def test_padded_ref_is_the_same_ref(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        register(s, "A", "2025-09-01")
+    with pytest.raises(ActionError, match="已有案号为“A”"), unit_of_work(engine) as s:
+        register(s, " A ", "2025-09-01")
+
+
+@pytest.mark.parametrize("amount", ["inf", "NaN", "0.001", "-5", "1e20"])
+def test_fee_amount_must_be_a_sum_of_money(engine: Engine, amount: str) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-01")
+    with pytest.raises(ActionError, match="amount"), unit_of_work(engine) as s:
+        act(s, case, "issue_fee_notice", "2025-09-05", amount=amount, basis="per_item")
+
+
+def test_fee_amount_is_stored_exactly(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-01")
+        done = act(s, case, "issue_fee_notice", "2025-09-05", amount="300.50", basis="per_item")
+    assert done.event.payload["amount"] == "300.50"
+
+
+def test_correction_period_defaults_to_the_agencys(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "A", "2025-09-22")
+        done = act(s, case, "request_correction", "2025-09-26")
+    assert done.event.payload["period_wd"] == 15
+    assert done.case.next_due == date(2025, 10, 23)
+
+
+def test_handler_must_work_in_the_agency(engine: Engine) -> None:
+    from casework.services import directory
+    from workflows.roles import Role
+
+    with unit_of_work(engine) as s:
+        agency(s)
+        agency(s, "xyz")
+        chen = directory.add_user(s, "chen", "陈")
+        directory.grant(s, chen, directory.agency_by_code(s, "xyz"), Role.CLERK)
+        case = register(s, "A", "2025-09-01")
+    with pytest.raises(ActionError, match="不是本机关"), unit_of_work(engine) as s:
+        act(s, case, "assign", "2025-09-02", handler="chen")
