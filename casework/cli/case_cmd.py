@@ -15,7 +15,6 @@ from casework.cli.common import (
     acting_user,
     console,
     fail,
-    parse_date,
     print_json,
     reading,
     today,
@@ -53,6 +52,7 @@ def list_command(
 ) -> None:
     if state is not None and state not in {s.value for s in State}:
         fail(f"未知的状态“{state}”；可用：{'、'.join(s.value for s in State)}", 2)
+    now = today()
     with reading() as session:
         rows = list_cases(session, agency, state, open_only)
     if as_json:
@@ -83,6 +83,8 @@ def list_command(
         due = ""
         if c.state in {s.value for s in OPEN_STATES}:
             due = f"  答复期限 {_due_text(c.reply_due, c.due_provisional, c.reply_paused)}"
+            if c.reply_due is not None and c.reply_due < now:
+                due += "（已逾期）"
             if c.next_due and c.next_clock != "reply":
                 due += f"；{Clock(c.next_clock).label} {c.next_due}" if c.next_clock else ""
         console.print(
@@ -178,7 +180,8 @@ def _parse_fields(args: list[str], where: str = "", action: str = "") -> dict[st
             previous = fields[name]
             fields[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
         else:
-            fields[name] = [value] if name in ("items", "parties") else value
+            listed = name in ("items", "parties") and not isinstance(value, list)
+            fields[name] = [value] if listed else value  # a JSON list is taken as it is
     return fields
 
 
@@ -284,25 +287,62 @@ def register(
         "natural_person", "--kind", help="申请人类别，如 natural_person"
     ),
     channel: str = typer.Option(..., "--channel", help="in_person | post | online | fax"),
-    received_on: str = typer.Option(..., "--received-on", help="收到申请之日（条例第三十一条）"),
     request: str = typer.Option(..., "--request", help="申请内容"),
+    received_on: str | None = typer.Option(
+        None, "--received-on", help="收到申请之日（条例第三十一条；或给出下列渠道日期）"
+    ),
+    submitted_on: str | None = typer.Option(None, "--submitted-on", help="当面提交之日"),
+    signed_on: str | None = typer.Option(None, "--signed-on", help="邮寄：机关签收之日"),
+    confirmed_on: str | None = typer.Option(
+        None, "--confirmed-on", help="互联网/传真/平常信函：双方确认之日"
+    ),
+    delivery: str | None = typer.Option(None, "--delivery", help="paper | electronic | pickup"),
+    id_number: str | None = typer.Option(None, "--id-number", help="身份证件号码"),
+    phone: str | None = typer.Option(None, "--phone"),
+    email: str | None = typer.Option(None, "--email"),
+    address: str | None = typer.Option(None, "--address"),
     ref: str | None = typer.Option(None, "--ref", help="案号（默认自动编号）"),
     as_user: str | None = typer.Option(None, "--as"),
     on: str | None = typer.Option(None, "--on", help="登记日期（默认为收到申请之日）"),
 ) -> None:
     now = today()
+    applicant = {
+        "kind": applicant_kind,
+        "name": applicant_name,
+        "id_number": id_number,
+        "phone": phone,
+        "email": email,
+        "address": address,
+    }
     payload = {
         "agency": agency,
         "ref": ref,
-        "applicant": {"kind": applicant_kind, "name": applicant_name},
+        "applicant": {k: v for k, v in applicant.items() if v is not None},
         "channel": channel,
         "received_on": received_on,
+        "submitted_on": submitted_on,
+        "signed_on": signed_on,
+        "confirmed_on": confirmed_on,
+        "delivery": delivery,
         "request": request,
     }
-    with writing() as session:
-        owner = agency_by_code(session, agency)
-        when = parse_date(on, "--on") if on else parse_date(received_on, "--received-on")
-        actor = acting_user(session, as_user, owner, when)
-        done = perform(session, action="register", payload=payload, actor=actor, today=now, on=when)
-        new_ref, due = done.case.ref, done.case.reply_due
-    console.print(f"已登记案件 {new_ref}，答复期限 {due}")
+    payload = {k: v for k, v in payload.items() if v is not None}
+    where = f"{'案件 ' + ref if ref else '新案件'}：操作“register”未执行："
+    try:
+        with writing() as session:
+            owner = agency_by_code(session, agency)
+            if not (as_user or os.environ.get("CASEWORK_USER")):
+                fail(f"{where}请用 --as 指定操作人（或设置环境变量 CASEWORK_USER）")
+            actor = acting_user(session, as_user, owner, now)
+            when = _date_or_fail(on, "--on", where) if on else None
+            done = perform(
+                session, action="register", payload=payload, actor=actor, today=now, on=when
+            )
+            new_ref, due = done.case.ref, done.case.reply_due
+            provisional = done.case.due_provisional
+    except ActionError:
+        raise
+    except (CaseworkError, ValueError) as error:
+        fail(where + str(error))
+    mark = "（暂定：该年放假安排尚未公布）" if provisional else ""
+    console.print(f"已登记案件 {new_ref}，答复期限 {due}{mark}")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from casework.errors import NotFound
 from casework.masking import mask_name
 from casework.models import Agency, Applicant, Case, User
 from casework.services.directory import agency_by_code
@@ -53,6 +54,11 @@ def generic_user() -> Actor:
 
 
 def case_detail(session: Session, case: Case, actor: Actor, today: date) -> dict[str, Any]:
+    """The case as `actor` may see it: a named user without a role in the case's agency sees
+    nothing (as if it did not exist); personal data is shown to clerks and approvers only."""
+    if actor.kind is ActorKind.USER and actor.user_id is not None and not actor.roles:
+        raise NotFound(f"没有案号为“{case.ref}”的案件")
+    reveal = actor.user_id is not None and bool(actor.roles & {Role.CLERK, Role.APPROVER})
     ctx = context_for(session, case)
     applicant = session.get(Applicant, case.applicant_id)
     handler = session.get(User, case.handler_id) if case.handler_id else None
@@ -71,7 +77,17 @@ def case_detail(session: Session, case: Case, actor: Actor, today: date) -> dict
         "applicant": {
             "kind": case.applicant_kind,
             "kind_label": ApplicantKind(case.applicant_kind).label,
-            "name": mask_name(applicant.name),
+            "name": applicant.name if reveal else mask_name(applicant.name),
+            **(
+                {
+                    "id_number": applicant.id_number,
+                    "phone": applicant.phone,
+                    "email": applicant.email,
+                    "address": applicant.address,
+                }
+                if reveal
+                else {}
+            ),
         },
         "handler": handler.username if handler else None,
         "request": case.request_text,

@@ -328,3 +328,68 @@ def test_show_prints_brackets_in_case_data_as_typed(office: CliRunner) -> None:
 
 def test_error_with_brackets_in_user_input_is_clean(office: CliRunner) -> None:
     assert_clean_error(office("case", "show", "[/]"), "“[/]”")
+
+
+def test_clerk_sees_the_applicant_unmasked_and_others_masked(office: CliRunner) -> None:
+    assert show_json(office, REF, "--as", "wang")["applicant"]["name"] == "张三"
+    assert show_json(office, REF)["applicant"]["name"] == "张*"
+
+
+def test_a_user_without_a_role_in_the_agency_cannot_see_the_case(office: CliRunner) -> None:
+    assert office("user", "add", "zhao").code == 0
+    before = db_state()
+    assert_clean_error(office("case", "show", REF, "--as", "zhao"), REF)
+    assert db_state() == before
+
+
+def test_parties_may_be_given_as_a_json_list(office: CliRunner) -> None:
+    result = office(
+        "case", "act", REF, "start_consultation",
+        "--parties", '["甲公司", "乙公司"]', "--as", "wang",
+    )  # fmt: skip
+    assert result.code == 0, result
+    parties = {d["party"] for d in show_json(office, REF)["deadlines"] if d["clock"] == "opinion"}
+    assert parties == {"甲公司", "乙公司"}
+
+
+def test_register_by_post_takes_the_signing_date(office: CliRunner) -> None:
+    result = office(
+        "case", "register", "--agency", "zhz", "--applicant", "某公司",
+        "--kind", "commercial_enterprise", "--channel", "post", "--signed-on", "2026-11-23",
+        "--request", "申请公开某文件", "--ref", "P-1", "--as", "wang",
+    )  # fmt: skip
+    assert result.code == 0, result
+    assert show_json(office, "P-1")["received_on"] == "2026-11-23"
+
+
+def test_an_extension_into_next_year_is_provisional(office: CliRunner) -> None:
+    result = office(
+        "case", "act", REF, "extend", "--days-wd", "20", "--reason", "复杂", "--as", "li"
+    )
+    assert result.code == 0, result
+    reply = deadline_of(show_json(office, REF))
+    assert reply["due"].startswith("2027-") and reply["provisional"] is True
+
+
+def test_register_marks_a_provisional_deadline(
+    office: CliRunner, cli_env: pytest.MonkeyPatch
+) -> None:
+    from casework import settings as settings_module
+
+    cli_env.setenv("CASEWORK_TODAY", "2026-12-10")
+    settings_module.get_settings.cache_clear()
+    result = office(
+        "case", "register", "--agency", "zhz", "--applicant", "某人", "--channel", "online",
+        "--confirmed-on", "2026-12-10", "--request", "x", "--ref", "Q-1", "--as", "wang",
+    )  # fmt: skip
+    assert result.code == 0, result
+    assert "答复期限 2027-01-08（暂定" in result.out
+
+
+def test_case_list_flags_an_overdue_reply(office: CliRunner, cli_env: pytest.MonkeyPatch) -> None:
+    from casework import settings as settings_module
+
+    assert "已逾期" not in office("case", "list").out
+    cli_env.setenv("CASEWORK_TODAY", "2026-12-21")  # due 2026-12-18
+    settings_module.get_settings.cache_clear()
+    assert "答复期限 2026-12-18（已逾期）" in office("case", "list").out
