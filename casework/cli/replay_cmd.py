@@ -11,6 +11,7 @@ from casework.cli.common import console, engine, fail, parse_date, today, writin
 from casework.migrate import upgrade
 from casework.services.replay import load_file
 from casework.services.replay import replay as replay_file
+from workflows.actions import action_spec
 
 
 def init() -> None:
@@ -40,10 +41,10 @@ def replay(
         f"期限届满自动处理 {len(result.expiries)} 项（虚拟时钟至 {result.until}）"
     )
     for ref, action, on in result.expiries:
-        console.print(f"  {on} 案件 {ref}：{action}")
+        console.print(f"  {on} 案件 {ref}：{action_spec(action).label}（{action}）")
     for ref, action, on in result.held:
         console.print(
-            f"  [yellow]暂缓[/] 案件 {escape(ref)}：{action}（{on}，期限为暂定日期，待负责人确认）",
+            f"  [yellow]暂缓[/] 案件 {escape(ref)}：{action_spec(action).label}（{action}）（{on}，期限为暂定日期，待负责人确认）",
             markup=True,
         )
     if result.appeals_skipped:

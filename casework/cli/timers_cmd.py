@@ -8,6 +8,7 @@ from rich.markup import escape
 from casework.cli.common import console, fail, parse_date, reading, today, writing
 from casework.models import Case
 from casework.services import recompute, timers
+from workflows.actions import action_spec
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -22,15 +23,18 @@ def run(until: str | None = typer.Option(None, "--until", help="默认今日")) 
         result = timers.run_due(session, end, now)
     console.print(f"已处理 {len(result.fired)} 项到期事项（截至 {end}）")
     for ref, action, on in result.fired:
-        console.print(f"  {on} 案件 {ref}：{action}")
+        console.print(f"  {on} 案件 {ref}：{action_spec(action).label}（{action}）")
     for ref, action, on in result.held:
         console.print(
-            f"  [yellow]暂缓[/] 案件 {escape(ref)}：{action}"
+            f"  [yellow]暂缓[/] 案件 {escape(ref)}：{action_spec(action).label}（{action}）"
             f"（{on} 为暂定日期，须负责人 confirm_expiry 确认）",
             markup=True,
         )
     for ref, action, error in result.failed:
-        console.print(f"  [red]失败[/] 案件 {escape(ref)}：{action}：{escape(error)}", markup=True)
+        console.print(
+            f"  [red]失败[/] 案件 {escape(ref)}：{action_spec(action).label}（{action}）：{escape(error)}",
+            markup=True,
+        )
     if result.failed:
         raise typer.Exit(1)
 

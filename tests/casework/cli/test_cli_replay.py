@@ -92,7 +92,7 @@ def test_sample_2023_reports_the_four_expiries(cli: CliRunner) -> None:
     assert "7 件案件" in result.out
     assert "期限届满自动处理 4 项" in result.out
     for ref in ("2023-001", "2023-004", "2023-006", "2023-007"):
-        assert f"案件 {ref}：correction_deadline_passed" in result.out
+        assert f"案件 {ref}：逾期未补正（视为放弃申请）（correction_deadline_passed）" in result.out
 
 
 def test_sample_2023_expiry_is_the_systems_on_the_day_after_the_period(cli: CliRunner) -> None:

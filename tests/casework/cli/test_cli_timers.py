@@ -57,7 +57,10 @@ def test_run_records_the_expiry_as_the_systems_on_the_day_after(
 def test_run_prints_what_it_applied(correction_pending: CliRunner) -> None:
     result = correction_pending("timers", "run", "--until", "2026-11-02")
     assert "已处理 1 项到期事项（截至 2026-11-02）" in result.out
-    assert f"2026-10-31 案件 {REF}：correction_deadline_passed" in result.out
+    assert (
+        f"2026-10-31 案件 {REF}：逾期未补正（视为放弃申请）（correction_deadline_passed）"
+        in result.out
+    )
 
 
 def test_run_defaults_to_today(correction_pending: CliRunner) -> None:
