@@ -49,7 +49,7 @@ def ensure_agency(session: Session, code: str, name: str, parent: str | None = N
     return agency
 
 
-def rename_agency(session: Session, agency: Agency, new_name: str, on: date) -> None:
+def _close_current_name(session: Session, agency: Agency, on: date) -> None:
     current = session.exec(
         select(AgencyName).where(
             AgencyName.agency_id == agency.id, col(AgencyName.valid_to).is_(None)
@@ -58,6 +58,10 @@ def rename_agency(session: Session, agency: Agency, new_name: str, on: date) -> 
     if current is not None:
         current.valid_to = on
         session.add(current)
+
+
+def rename_agency(session: Session, agency: Agency, new_name: str, on: date) -> None:
+    _close_current_name(session, agency, on)
     session.add(AgencyName(agency_id=_id(agency.id), name=new_name, valid_from=on))
     agency.name = new_name
     session.add(agency)
@@ -69,19 +73,14 @@ def merge_agency(session: Session, source: Agency, target: Agency, on: date) -> 
     new requests go to the target."""
     if source.id == target.id:
         raise Invalid("不能将机关合并到其自身")
+    if not source.active:
+        raise Invalid(f"机关“{source.code}”已撤并")
     if not target.active:
         raise Invalid(f"机关“{target.code}”已撤并，不能作为合并目标")
     source.merged_into_id = target.id
     source.active = False
     session.add(source)
-    current = session.exec(
-        select(AgencyName).where(
-            AgencyName.agency_id == source.id, col(AgencyName.valid_to).is_(None)
-        )
-    ).first()
-    if current is not None:
-        current.valid_to = on
-        session.add(current)
+    _close_current_name(session, source, on)
     session.flush()
 
 
