@@ -15,11 +15,10 @@ $(BIN)/casework: pyproject.toml
 
 install: $(BIN)/casework
 
-## The main job on the embedded default (SQLite): replay the example histories, list the cases.
+## The main job on the embedded default (SQLite): the demo (the sample history replayed and its
+## 2023 report printed), then open example cases with their deadlines.
 run: install
-	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(DEMO) $(BIN)/casework init
-	$(DEMO) $(BIN)/casework replay examples/sample-2023.json
+	CASEWORK_DATA_DIR=var $(BIN)/casework demo
 	$(DEMO) $(BIN)/casework replay examples/open-cases-2026.json
 	$(DEMO) $(BIN)/casework case list
 

@@ -11,7 +11,15 @@ from typing import Any, NoReturn
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from casework.cli import calendar_cmd, case_cmd, directory_cmd, replay_cmd, timers_cmd, workflow_cmd
+from casework.cli import (
+    calendar_cmd,
+    case_cmd,
+    directory_cmd,
+    replay_cmd,
+    report_cmd,
+    timers_cmd,
+    workflow_cmd,
+)
 from casework.cli.common import print_error
 from casework.errors import CaseworkError
 from casework.workdays import CalendarRangeError
@@ -49,6 +57,10 @@ app.add_typer(timers_cmd.app, name="timers", help="期限定时器：执行到�
 app.add_typer(workflow_cmd.app, name="workflow", help="办理流程：状态图")
 app.add_typer(directory_cmd.agency_app, name="agency", help="机关")
 app.add_typer(directory_cmd.user_app, name="user", help="用户与角色")
+app.add_typer(report_cmd.app, name="report", help="年度报告统计")
+app.command("demo", help="示例：新建 SQLite 数据库，导入示例历史，输出2023年度报告")(
+    report_cmd.demo
+)
 
 
 # typer/click's own messages about a parameter's value → Chinese.

@@ -4,6 +4,7 @@ from casework.models.agency import Agency, AgencyName
 from casework.models.applicant import Applicant
 from casework.models.calendar import CalendarAudit, CalendarOverride, CalendarYear
 from casework.models.case import Case, CaseEvent
+from casework.models.statistics import CaseConclusion, ReportInput
 from casework.models.timer import Timer
 from casework.models.user import User, UserRole
 
@@ -15,7 +16,9 @@ __all__ = [
     "CalendarOverride",
     "CalendarYear",
     "Case",
+    "CaseConclusion",
     "CaseEvent",
+    "ReportInput",
     "Timer",
     "User",
     "UserRole",

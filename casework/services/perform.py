@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from casework.clocks import ClockView, compute_clocks
 from casework.errors import ActionError, Conflict
-from casework.models import Agency, Applicant, Case, CaseEvent
+from casework.models import Agency, Applicant, Case, CaseConclusion, CaseEvent
 from casework.services import timers
 from casework.services.directory import agency_by_code, roles_on, user_by_name
 from casework.services.projection import deadline_columns
@@ -29,7 +29,7 @@ from workflows.payloads import PAYLOAD_SCHEMA_VERSION
 from workflows.roles import Actor, ActorKind, Role
 from workflows.rules import ActionRefused, Decision, decide, parse_payload
 from workflows.snapshot import CaseSnapshot
-from workflows.states import UNREGISTERED
+from workflows.states import UNREGISTERED, State
 
 
 @dataclass(frozen=True)
@@ -252,6 +252,7 @@ def _append(
     session.flush()
     events = (*ctx.events, event_record(event))
     clocks = compute_clocks(case.received_on, events, ctx.calendar, ctx.snapshot.policy)
+    standing = (case.outcome, case.concluded_on, case.state == State.VOID)  # before the update
     values = _projection(case, decision, stored, clocks.current(), on)
     values["version"] = case.version + 1
     values["updated_at"] = now
@@ -263,8 +264,28 @@ def _append(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(f"案件 {case.ref} 已被他人同时更新，请刷新后重试")
     session.refresh(case)
+    if (case.outcome, case.concluded_on, case.state == State.VOID) != standing:
+        _record_standing(session, case, event)
     timers.sync(session, case, events, clocks)
     return Performed(case, event)
+
+
+def _record_standing(session: Session, case: Case, event: CaseEvent) -> None:
+    """The conclusion ledger (DESIGN §3.6 fast path), in the event's own transaction."""
+    assert case.id is not None
+    session.add(
+        CaseConclusion(
+            case_id=case.id,
+            agency_id=case.agency_id,
+            applicant_kind=case.applicant_kind,
+            outcome=case.outcome,
+            concluded_on=case.concluded_on,
+            voided=case.state == State.VOID,
+            event_seq=event.seq,
+            recorded_at=event.recorded_at,
+        )
+    )
+    session.flush()
 
 
 def _projection(

@@ -17,6 +17,7 @@ from casework.errors import ActionError, Invalid
 from casework.services import timers
 from casework.services.directory import ensure_agency
 from casework.services.perform import perform
+from casework.services.report_inputs import set_proactive
 from workflows.roles import Actor
 from workflows.validation import describe
 
@@ -117,6 +118,10 @@ def replay(session: Session, data: ReplayFile, until: date, today: date) -> Repl
     agency = ensure_agency(session, data.agency.code, data.agency.name, data.agency.parent)
     actor = Actor.replay()
     result = ReplayResult(agency=agency.code, until=until)
+    for year, figures in (data.proactive or {}).items():
+        if not year.isdigit():
+            raise Invalid(f"proactive：年份“{year}”无效", field="proactive")
+        set_proactive(session, agency, int(year), figures, "replay")
     case_ids = [
         _replay_case(session, data.agency.code, entry, actor, result, until) for entry in data.cases
     ]

@@ -1,0 +1,1 @@
+"""Year statistics derived from case history, and their renderings (DESIGN §3.6–3.7)."""

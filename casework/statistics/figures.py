@@ -1,0 +1,183 @@
+"""`report(agency, year, as_of)`: the statistics of a year as they stood at an instant.
+
+Two time axes (DESIGN §2.4): a case counts in year Y by its effective dates (receipt,
+conclusion), and only with what was recorded by the as-of instant T. Each case's standing at T
+is its latest row in the conclusion ledger recorded by T, so a year is one indexed query, and
+the table balances by construction: every counted case is received either in Y (一) or before
+it and still open on 1 January (二), and is either concluded in Y (三) or still open on
+31 December (四).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from casework.models import Agency, Case, CaseConclusion, ReportInput
+from workflows.outcomes import OUTCOMES, ApplicantKind
+
+COLUMNS: tuple[str, ...] = (*(k.value for k in ApplicantKind), "total")
+ROW_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES)
+
+
+def _zeros() -> list[int]:
+    return [0] * len(COLUMNS)
+
+
+@dataclass
+class RequestTable:
+    """Table 三: per row, one number per column (the last is the total)."""
+
+    new: list[int] = field(default_factory=_zeros)
+    carried_in: list[int] = field(default_factory=_zeros)
+    outcomes: dict[str, list[int]] = field(
+        default_factory=lambda: {code: _zeros() for code in ROW_CODES}
+    )
+    concluded_total: list[int] = field(default_factory=_zeros)
+    carried_out: list[int] = field(default_factory=_zeros)
+
+    def add(self, row: list[int], kind: str) -> None:
+        row[COLUMNS.index(kind)] += 1
+        row[-1] += 1
+
+
+@dataclass
+class Report:
+    agency: str
+    agency_name: str
+    year: int
+    as_of: datetime
+    requests: RequestTable
+    proactive: dict[str, Any]
+    appeals: dict[str, dict[str, int]]
+
+    def as_json(self) -> dict[str, Any]:
+        rows: dict[str, list[int]] = {
+            "new": self.requests.new,
+            "carried_in": self.requests.carried_in,
+            **self.requests.outcomes,
+            "concluded_total": self.requests.concluded_total,
+            "carried_out": self.requests.carried_out,
+        }
+        return {
+            "agency": self.agency,
+            "year": self.year,
+            "as_of": self.as_of.isoformat().replace("+00:00", "Z"),
+            "requests": {"columns": list(COLUMNS), "rows": rows},
+            "appeals": self.appeals,
+            "proactive": self.proactive,
+            "fees": {},
+        }
+
+
+APPEAL_KINDS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+APPEAL_RESULTS = ("upheld", "corrected", "other", "pending", "total")
+
+PROACTIVE_DEFAULT: dict[str, Any] = {
+    "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
+    "normative_documents": {"issued": 0, "repealed": 0, "in_force": 0},
+    "licensing": 0,
+    "penalties": 0,
+    "enforcement": 0,
+    "admin_fees_wan_yuan": 0,
+}
+
+
+def _standing_rows(
+    session: Session, agency_ids: Sequence[int], as_of: datetime
+) -> list[tuple[str, date, str | None, date | None, bool | None]]:
+    """(column, received_on, outcome, concluded_on, voided) for every case recorded by T."""
+    latest = (
+        select(CaseConclusion.case_id, func.max(CaseConclusion.id).label("last_id"))
+        .where(col(CaseConclusion.recorded_at) <= as_of)
+        .group_by(col(CaseConclusion.case_id))
+        .subquery()
+    )
+    query = (
+        sa_select(
+            col(Case.applicant_kind),
+            col(Case.received_on),
+            col(CaseConclusion.outcome),
+            col(CaseConclusion.concluded_on),
+            col(CaseConclusion.voided),
+        )
+        .outerjoin(latest, latest.c.case_id == Case.id)
+        .outerjoin(CaseConclusion, and_(col(CaseConclusion.id) == latest.c.last_id))
+        .where(col(Case.agency_id).in_(list(agency_ids)), col(Case.created_at) <= as_of)
+    )
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(query).all()]
+
+
+def agency_ids(session: Session, agency: Agency, subtree: bool) -> list[int]:
+    """The agency, with the agencies merged into it and, if asked, its whole subtree."""
+    assert agency.id is not None
+    ids = {agency.id}
+    frontier = [agency.id]
+    while frontier:
+        link: ColumnElement[bool] = col(Agency.merged_into_id).in_(frontier)
+        if subtree:
+            link = or_(link, col(Agency.parent_id).in_(frontier))
+        children = session.exec(select(Agency.id).where(link)).all()
+        frontier = [c for c in children if c is not None and c not in ids]
+        ids.update(frontier)
+    return sorted(ids)
+
+
+def compute_requests(
+    rows: Sequence[tuple[str, date, str | None, date | None, bool | None]], year: int
+) -> RequestTable:
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    table = RequestTable()
+    for kind, received_on, outcome, concluded_on, voided in rows:
+        if voided or received_on > last:
+            continue  # void cases count nowhere
+        if concluded_on is not None and concluded_on < first:
+            continue  # concluded in an earlier year
+        if received_on >= first:
+            table.add(table.new, kind)
+        else:
+            table.add(table.carried_in, kind)
+        if outcome is not None and concluded_on is not None and concluded_on <= last:
+            table.add(table.outcomes[outcome], kind)
+            table.add(table.concluded_total, kind)
+        else:
+            table.add(table.carried_out, kind)
+    return table
+
+
+def proactive_for(session: Session, agency_id: int, year: int, as_of: datetime) -> dict[str, Any]:
+    row = session.exec(
+        select(ReportInput)
+        .where(
+            ReportInput.agency_id == agency_id,
+            ReportInput.year == year,
+            ReportInput.kind == "proactive",
+            col(ReportInput.recorded_at) <= as_of,
+        )
+        .order_by(col(ReportInput.revision).desc())
+    ).first()
+    return dict(row.data) if row is not None else dict(PROACTIVE_DEFAULT)
+
+
+def report(
+    session: Session, agency: Agency, year: int, as_of: datetime, subtree: bool = False
+) -> Report:
+    assert agency.id is not None
+    ids = agency_ids(session, agency, subtree)
+    requests = compute_requests(_standing_rows(session, ids, as_of), year)
+    appeals = {kind: dict.fromkeys(APPEAL_RESULTS, 0) for kind in APPEAL_KINDS}
+    return Report(
+        agency=agency.code,
+        agency_name=agency.name,
+        year=year,
+        as_of=as_of,
+        requests=requests,
+        proactive=proactive_for(session, agency.id, year, as_of),
+        appeals=appeals,
+    )
