@@ -16,7 +16,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from casework.clocks import ClockView, compute_clocks
-from casework.errors import ActionError, Conflict
+from casework.errors import ActionError, Conflict, NotFound
 from casework.models import Agency, Applicant, Case, CaseConclusion, CaseEvent
 from casework.services import timers
 from casework.services.directory import agency_by_code, roles_on, user_by_name
@@ -181,7 +181,10 @@ def _stored_payload(
     payload = decision.payload
     stored: dict[str, Any] = payload.model_dump(mode="json", exclude_none=True)
     if isinstance(payload, p.Assign):
-        user = user_by_name(session, payload.handler)
+        try:
+            user = user_by_name(session, payload.handler)
+        except NotFound as missing:
+            raise ActionError(ctx.case.ref, "assign", [str(missing)], "handler") from None
         if not roles_on(session, user, ctx.agency, on) & {
             Role.CLERK,
             Role.APPROVER,

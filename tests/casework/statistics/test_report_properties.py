@@ -1,0 +1,137 @@
+"""Property tests over random histories through the real door and database (DESIGN §3.6):
+every column balances, next year's carry-in equals this year's carry-out, a report as of T is
+unchanged by anything recorded after T, and void cases count nowhere."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from casework.db import unit_of_work
+from casework.errors import ActionError, NotFound
+from casework.models import Case
+from casework.services import directory
+from casework.services.perform import perform
+from casework.services.snapshots import context_for
+from casework.services.timers import run_due
+from casework.statistics.figures import COLUMNS, ROW_CODES, Report, report
+from casework.timeutil import utcnow
+from tests.casework.services.test_histories import STAFF, _payload
+from workflows.roles import Actor, Role
+from workflows.rules import actions_allowed
+
+END = date(2026, 11, 26)
+YEARS = range(2023, 2027)
+_AGENCIES = itertools.count(1)
+
+
+def _tables(engine: Engine, code: str, as_of: object) -> dict[int, Report]:
+    with Session(engine) as s:
+        agency = directory.agency_by_code(s, code)
+        return {y: report(s, agency, y, as_of) for y in YEARS}  # type: ignore[arg-type]
+
+
+def _step(engine: Engine, case_id: int, on: date, data: st.DataObject) -> None:
+    with unit_of_work(engine) as s:
+        run_due(s, on, on, case_ids=[case_id])
+    with unit_of_work(engine) as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        ctx = context_for(s, case)
+        allowed = [a.name for a in actions_allowed(ctx.snapshot, STAFF, on)]
+        if not allowed:
+            return
+        action = data.draw(st.sampled_from(allowed))
+        payload = {k: v for k, v in _payload(action, data.draw, ctx, on).items() if v is not None}
+    try:
+        with unit_of_work(engine) as s:
+            perform(
+                s, case_id=case_id, action=action, payload=payload, actor=STAFF, on=on, today=END
+            )
+    except ActionError:
+        pass
+
+
+@pytest.fixture
+def office(engine: Engine) -> Engine:
+    return engine
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_random_histories_balance_and_stay_reproducible(
+    office: Engine, data: st.DataObject
+) -> None:
+    engine = office
+    code = f"a{next(_AGENCIES)}"
+    with unit_of_work(engine) as s:
+        a = directory.ensure_agency(s, code, "测试机关")
+        try:
+            user = directory.user_by_name(s, "wang")  # the handler the payloads assign
+        except NotFound:
+            user = directory.add_user(s, "wang", "王经办")
+        directory.grant(s, user, a, Role.CLERK)
+    histories: list[tuple[int, date]] = []
+    for n in range(data.draw(st.integers(1, 5))):
+        received = date(2023, 1, 2) + timedelta(days=data.draw(st.integers(0, 1000)))
+        kind = data.draw(st.sampled_from(COLUMNS[:-1]))
+        with unit_of_work(engine) as s:
+            case = perform(
+                s,
+                action="register",
+                payload={
+                    "agency": code,
+                    "ref": f"R{n}",
+                    "applicant": {"kind": kind, "name": "甲"},
+                    "channel": "online",
+                    "received_on": received.isoformat(),
+                    "request": "x",
+                },
+                actor=Actor.replay(),
+                today=END,
+            ).case
+        assert case.id is not None
+        histories.append((case.id, received))
+
+    def play(rounds: int) -> None:
+        for i, (case_id, received) in enumerate(histories):
+            on = received
+            for _ in range(rounds):
+                on = min(on + timedelta(days=data.draw(st.integers(0, 60))), END)
+                _step(engine, case_id, on, data)
+            histories[i] = (case_id, on)
+
+    play(data.draw(st.integers(1, 3)))
+    frozen_at = utcnow()
+    frozen = _tables(engine, code, frozen_at)
+    play(data.draw(st.integers(1, 3)))  # later records, some back-dated into earlier years
+    now = _tables(engine, code, utcnow())
+
+    for tables in (frozen, now):
+        for year, r in tables.items():
+            t = r.requests
+            for c in range(len(COLUMNS)):
+                assert t.new[c] + t.carried_in[c] == t.concluded_total[c] + t.carried_out[c]
+                assert t.concluded_total[c] == sum(t.outcomes[code_][c] for code_ in ROW_CODES)
+            for row in (t.new, t.carried_in, t.concluded_total, t.carried_out):
+                assert row[-1] == sum(row[:-1])
+            if year + 1 in tables:
+                assert t.carried_out == tables[year + 1].requests.carried_in
+    assert _tables(engine, code, frozen_at) == frozen  # nothing recorded after T changes it
+
+    with Session(engine) as s:
+        agency = directory.agency_by_code(s, code)
+        cases = s.exec(select(Case).where(Case.agency_id == agency.id)).all()
+    live = [c for c in cases if c.state != "void"]
+    counted_new = sum(now[y].requests.new[-1] for y in YEARS)
+    assert counted_new == sum(1 for c in live if c.received_on.year in YEARS)
