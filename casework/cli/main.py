@@ -12,6 +12,7 @@ import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from casework.cli import (
+    appeal_cmd,
     calendar_cmd,
     case_cmd,
     directory_cmd,
@@ -58,6 +59,7 @@ app.add_typer(workflow_cmd.app, name="workflow", help="办理流程：状态图"
 app.add_typer(directory_cmd.agency_app, name="agency", help="机关")
 app.add_typer(directory_cmd.user_app, name="user", help="用户与角色")
 app.add_typer(report_cmd.app, name="report", help="年度报告统计")
+app.add_typer(appeal_cmd.app, name="appeal", help="行政复议、行政诉讼")
 app.command("demo", help="示例：新建 SQLite 数据库，导入示例历史，输出2023年度报告")(
     report_cmd.demo
 )

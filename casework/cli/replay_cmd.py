@@ -47,7 +47,5 @@ def replay(
             f"  [yellow]暂缓[/] 案件 {escape(ref)}：{action_spec(action).label}（{action}）（{on}，期限为暂定日期，待负责人确认）",
             markup=True,
         )
-    if result.appeals_skipped:
-        console.print(
-            f"  注：文件中的 {result.appeals_skipped} 项复议/诉讼记录暂不导入（年度统计功能中提供）"
-        )
+    if result.appeals:
+        console.print(f"  复议/诉讼记录 {result.appeals} 项")

@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
 from casework.models.agency import Agency, AgencyName
+from casework.models.appeal import Appeal, AppealEvent
 from casework.models.applicant import Applicant
 from casework.models.calendar import CalendarAudit, CalendarOverride, CalendarYear
 from casework.models.case import Case, CaseEvent
@@ -11,6 +12,8 @@ from casework.models.user import User, UserRole
 __all__ = [
     "Agency",
     "AgencyName",
+    "Appeal",
+    "AppealEvent",
     "Applicant",
     "CalendarAudit",
     "CalendarOverride",

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session
 
 from casework.errors import ActionError, Invalid
-from casework.services import timers
+from casework.models import Agency, Case
+from casework.services import appeals, timers
 from casework.services.directory import ensure_agency
 from casework.services.perform import perform
 from casework.services.report_inputs import set_proactive
@@ -74,7 +75,7 @@ class ReplayResult:
     actions: int = 0
     expiries: list[tuple[str, str, date]] = field(default_factory=list)
     held: list[tuple[str, str, date]] = field(default_factory=list)
-    appeals_skipped: int = 0
+    appeals: int = 0
     until: date | None = None
 
 
@@ -188,8 +189,30 @@ def _replay_case(
                 entry.ref, f"第{number}项 {step.action}（{step.on}）", error.reasons, error.field
             ) from None
         result.actions += 1
-    result.appeals_skipped += len(entry.appeals)
+    for appeal in entry.appeals:
+        _replay_appeal(session, registered.case, appeal, until, entry.ref)
+        result.appeals += 1
     return case_id
+
+
+def _replay_appeal(session: Session, case: Case, item: FileAppeal, until: date, ref: str) -> None:
+    agency = session.get(Agency, case.agency_id)
+    assert agency is not None
+    where = f"案件 {ref}：复议/诉讼（{item.kind}，{item.filed_on}）："
+    if item.result not in ("upheld", "corrected", "other", "pending"):
+        raise Invalid(f"{where}result 须为 upheld、corrected、other 或 pending", field="result")
+    if (item.result == "pending") != (item.decided_on is None):
+        raise Invalid(
+            f"{where}已审结的须给出 decided_on，尚未审结（pending）的不能给出", field="decided_on"
+        )
+    try:
+        appeal = appeals.add_appeal(
+            session, agency, item.kind, item.filed_on, "replay", until, role=item.role, case=case
+        )
+        if item.decided_on is not None:
+            appeals.decide(session, appeal, item.result, item.decided_on, "replay", until)
+    except Invalid as error:
+        raise Invalid(f"{where}{error}", field=error.field) from None
 
 
 def _collect(run: timers.TimerRun, result: ReplayResult) -> None:

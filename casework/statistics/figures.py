@@ -20,6 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from casework.models import Agency, Case, CaseConclusion, ReportInput
+from casework.services.appeals import standings, table_four
 from workflows.outcomes import OUTCOMES, ApplicantKind
 
 COLUMNS: tuple[str, ...] = (*(k.value for k in ApplicantKind), "total")
@@ -171,7 +172,7 @@ def report(
     assert agency.id is not None
     ids = agency_ids(session, agency, subtree)
     requests = compute_requests(_standing_rows(session, ids, as_of), year)
-    appeals = {kind: dict.fromkeys(APPEAL_RESULTS, 0) for kind in APPEAL_KINDS}
+    appeals = table_four(standings(session, ids, as_of), year)
     return Report(
         agency=agency.code,
         agency_name=agency.name,

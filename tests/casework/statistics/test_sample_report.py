@@ -59,3 +59,29 @@ def test_as_of_before_the_replay_shows_nothing(cli: CliRunner) -> None:
     )
     assert result.code == 0, result
     assert json.loads(result.out)["requests"]["rows"]["new"] == [0] * 7
+
+
+def test_appeal_commands_feed_table_four(cli: CliRunner) -> None:
+    assert cli("init").code == 0
+    assert cli("replay", str(SAMPLE)).code == 0
+    added = cli(
+        "appeal", "add", "--agency", "zhz", "--kind", "reconsideration",
+        "--filed-on", "2023-05-10", "--case", "2023-002",
+    )  # fmt: skip
+    assert added.code == 0 and "答复期限 2023-05-20" in added.out, added
+    assert (
+        cli(
+            "appeal", "decide", "1", "--agency", "zhz", "--result", "upheld", "--on", "2023-07-01"
+        ).code
+        == 0
+    )
+    listed = cli("appeal", "list", "--agency", "zhz")
+    assert "2023-07-01 审结：结果维持" in listed.out
+    data = json.loads(cli("report", "show", "2023", "--agency", "zhz", "--format", "json").out)
+    assert data["appeals"]["reconsideration"] == {
+        "upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1,
+    }  # fmt: skip
+    bad = cli(
+        "appeal", "decide", "1", "--agency", "zhz", "--result", "upheld", "--on", "2023-08-01"
+    )
+    assert bad.code != 0 and "已于 2023-07-01 审结" in bad.err
