@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from casework.models import Agency, Case, CaseConclusion, ReportInput
+from casework.models import Agency, Case, CaseConclusion, CaseEvent, ReportInput
 from casework.services.appeals import standings, table_four
 from workflows.outcomes import OUTCOMES, ApplicantKind
 
@@ -57,6 +58,7 @@ class Report:
     requests: RequestTable
     proactive: dict[str, Any]
     appeals: dict[str, dict[str, int]]
+    fees: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         rows: dict[str, list[int]] = {
@@ -73,7 +75,7 @@ class Report:
             "requests": {"columns": list(COLUMNS), "rows": rows},
             "appeals": self.appeals,
             "proactive": self.proactive,
-            "fees": {},
+            "fees": self.fees,
         }
 
 
@@ -166,6 +168,46 @@ def proactive_for(session: Session, agency_id: int, year: int, as_of: datetime) 
     return dict(row.data) if row is not None else dict(PROACTIVE_DEFAULT)
 
 
+def fee_figures(
+    session: Session, agency_ids: Sequence[int], year: int, as_of: datetime
+) -> dict[str, Any]:
+    """Section 六's information-processing-fee statement, from the fee events of the year:
+    notices issued and the amounts notified, payments received and the amounts collected."""
+    rows = session.execute(
+        sa_select(
+            col(CaseEvent.case_id),
+            col(CaseEvent.action),
+            col(CaseEvent.effective_on),
+            col(CaseEvent.payload),
+        )
+        .join(Case, col(Case.id) == CaseEvent.case_id)
+        .where(
+            col(Case.agency_id).in_(list(agency_ids)),
+            col(CaseEvent.action).in_(["issue_fee_notice", "receive_payment"]),
+            col(CaseEvent.recorded_at) <= as_of,
+        )
+        .order_by(col(CaseEvent.case_id), col(CaseEvent.seq))
+    ).all()
+    notified: dict[int, Decimal] = {}
+    notices, paid = 0, 0
+    amount_notified, amount_collected = Decimal(0), Decimal(0)
+    for case_id, action, on, payload in rows:
+        if action == "issue_fee_notice":
+            notified[case_id] = Decimal(str(payload["amount"]))
+            if on.year == year:
+                notices += 1
+                amount_notified += notified[case_id]
+        elif on.year == year and case_id in notified:
+            paid += 1
+            amount_collected += notified[case_id]
+    return {
+        "notices": notices,
+        "amount_notified_yuan": str(amount_notified),
+        "payments": paid,
+        "amount_collected_yuan": str(amount_collected),
+    }
+
+
 def report(
     session: Session, agency: Agency, year: int, as_of: datetime, subtree: bool = False
 ) -> Report:
@@ -181,4 +223,5 @@ def report(
         requests=requests,
         proactive=proactive_for(session, agency.id, year, as_of),
         appeals=appeals,
+        fees=fee_figures(session, ids, year, as_of),
     )

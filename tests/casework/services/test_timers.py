@@ -162,3 +162,25 @@ def test_confirmed_expiry_takes_effect_the_day_after_the_period(engine: Engine) 
             today=later,
             on=later,
         )
+
+
+def test_fee_figures_count_notices_and_payments_of_the_year(engine: Engine) -> None:
+    from casework.services.directory import agency_by_code
+    from casework.statistics.figures import report
+    from casework.timeutil import utcnow
+
+    with unit_of_work(engine) as s:
+        agency(s)
+        a = register(s, "A", "2025-09-01")
+        act(s, a, "issue_fee_notice", "2025-09-05", amount="300.50", basis="per_item")
+        act(s, a, "receive_payment", "2025-09-10")
+        b = register(s, "B", "2025-12-01")
+        act(s, b, "issue_fee_notice", "2025-12-10", amount="200", basis="per_volume")
+    with Session(engine) as s:
+        fees = report(s, agency_by_code(s, "zhz"), 2025, utcnow()).fees
+    assert fees == {
+        "notices": 2,
+        "amount_notified_yuan": "500.50",
+        "payments": 1,
+        "amount_collected_yuan": "300.50",
+    }
