@@ -302,6 +302,9 @@ def register(
     email: str | None = typer.Option(None, "--email"),
     address: str | None = typer.Option(None, "--address"),
     ref: str | None = typer.Option(None, "--ref", help="案号（默认自动编号）"),
+    follow_up_of: int | None = typer.Option(
+        None, "--follow-up-of", help="责令重新答复：作出纠正决定的复议/诉讼编号"
+    ),
     as_user: str | None = typer.Option(None, "--as"),
     on: str | None = typer.Option(None, "--on", help="登记日期（默认为收到申请之日）"),
 ) -> None:
@@ -325,6 +328,7 @@ def register(
         "confirmed_on": confirmed_on,
         "delivery": delivery,
         "request": request,
+        "follow_up_of": follow_up_of,
     }
     payload = {k: v for k, v in payload.items() if v is not None}
     where = f"{'案件 ' + ref if ref else '新案件'}：操作“register”未执行："

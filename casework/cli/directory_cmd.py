@@ -28,6 +28,37 @@ def agency_add(
     console.print(f"机关 {code}（{name}）已就绪")
 
 
+@agency_app.command(
+    "set", help="机关的办理政策：审核签发、邮寄宽限、默认补正期限、重新答复案件是否计入统计"
+)
+def agency_set(
+    code: str = typer.Argument(...),
+    signoff: bool | None = typer.Option(None, "--signoff/--no-signoff"),
+    post_grace_days: int | None = typer.Option(None, "--post-grace-days", min=0, max=30),
+    correction_period_wd: int | None = typer.Option(None, "--correction-period-wd", min=1, max=60),
+    count_follow_up: bool | None = typer.Option(
+        None, "--count-follow-up/--no-count-follow-up", help="责令重新答复的案件计入年度统计"
+    ),
+) -> None:
+    with writing() as session:
+        agency = directory.agency_by_code(session, code)
+        if signoff is not None:
+            agency.signoff_required = signoff
+        if post_grace_days is not None:
+            agency.post_grace_days = post_grace_days
+        if correction_period_wd is not None:
+            agency.correction_period_wd = correction_period_wd
+        if count_follow_up is not None:
+            agency.count_follow_up_cases = count_follow_up
+        session.add(agency)
+        summary = (
+            f"审核签发：{'是' if agency.signoff_required else '否'}；邮寄宽限 {agency.post_grace_days} 日；"
+            f"默认补正期限 {agency.correction_period_wd} 个工作日；"
+            f"重新答复案件计入统计：{'是' if agency.count_follow_up_cases else '否'}"
+        )
+    console.print(f"机关 {code}：{summary}")
+
+
 @agency_app.command("list", help="列出机关")
 def agency_list() -> None:
     with reading() as session:

@@ -20,6 +20,7 @@ class Agency(SQLModel, table=True):
     signoff_required: bool = False
     post_grace_days: int = 0
     correction_period_wd: int = 15
+    count_follow_up_cases: bool = True  # replies ordered anew count in the table like any case
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

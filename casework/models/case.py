@@ -39,6 +39,9 @@ class Case(SQLModel, table=True):
     next_clock: str | None = Field(default=None, max_length=32)
     due_provisional: bool = False
     origin_case_id: int | None = Field(default=None, foreign_key="cases.id")
+    # 责令重新答复: the decision that ordered this reply anew (a new, linked case)
+    # (no foreign key: appeal already references cases, and a cycle would upset table ordering)
+    origin_appeal_id: int | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

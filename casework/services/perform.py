@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from casework.clocks import ClockView, compute_clocks
 from casework.errors import ActionError, Conflict, NotFound
-from casework.models import Agency, Applicant, Case, CaseConclusion, CaseEvent
+from casework.models import Agency, Appeal, Applicant, Case, CaseConclusion, CaseEvent
 from casework.services import timers
 from casework.services.directory import agency_by_code, roles_on, user_by_name
 from casework.services.projection import deadline_columns
@@ -129,6 +129,7 @@ def _register(
     ref = data.ref or _next_ref(session, agency.id or 0, data.receipt.year)
     if session.exec(select(Case).where(Case.agency_id == agency.id, Case.ref == ref)).first():
         raise ActionError(ref, "register", [f"本机关已有案号为“{ref}”的案件"], field="ref")
+    origin = _origin_appeal(session, agency, data, ref)
     applicant = Applicant(**data.applicant.model_dump())
     session.add(applicant)
     session.flush()
@@ -147,6 +148,8 @@ def _register(
         state=UNREGISTERED,
         workflow_version=WORKFLOW_VERSION,
         version=0,
+        origin_appeal_id=origin.id if origin else None,
+        origin_case_id=origin.case_id if origin else None,
     )
     session.add(case)
     session.flush()
@@ -159,6 +162,32 @@ def _register(
     }
     stored["received_on"] = data.receipt.isoformat()
     return _append(session, ctx, decision, stored, actor, when)
+
+
+def _origin_appeal(session: Session, agency: Agency, data: p.Register, ref: str) -> Appeal | None:
+    """A follow-up case answers a decision that corrected this agency's reply."""
+    if data.follow_up_of is None:
+        return None
+    appeal = session.get(Appeal, data.follow_up_of)
+    if appeal is None or appeal.agency_id != agency.id:
+        raise ActionError(
+            ref, "register", [f"本机关没有编号为 {data.follow_up_of} 的复议/诉讼"], "follow_up_of"
+        )
+    if appeal.result != "corrected" or appeal.decided_on is None:
+        raise ActionError(
+            ref,
+            "register",
+            ["只有结果为纠正（责令重新答复）的复议/诉讼才产生重新办理的案件"],
+            "follow_up_of",
+        )
+    if data.receipt < appeal.decided_on:
+        raise ActionError(
+            ref,
+            "register",
+            [f"收到决定之日 {data.receipt} 早于决定作出之日 {appeal.decided_on}"],
+            "received_on",
+        )
+    return appeal
 
 
 def _next_ref(session: Session, agency_id: int, year: int) -> str:

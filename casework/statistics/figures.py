@@ -112,7 +112,13 @@ def _standing_rows(
         )
         .outerjoin(latest, latest.c.case_id == Case.id)
         .outerjoin(CaseConclusion, and_(col(CaseConclusion.id) == latest.c.last_id))
-        .where(col(Case.agency_id).in_(list(agency_ids)), col(Case.created_at) <= as_of)
+        .join(Agency, col(Agency.id) == Case.agency_id)
+        .where(
+            col(Case.agency_id).in_(list(agency_ids)),
+            col(Case.created_at) <= as_of,
+            # an agency may leave replies ordered anew out of the table (DESIGN §3.4)
+            or_(col(Case.origin_appeal_id).is_(None), col(Agency.count_follow_up_cases)),
+        )
     )
     return [(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(query).all()]
 

@@ -107,3 +107,75 @@ def test_appeal_log_is_append_only(engine: Engine) -> None:
         _add(s, "reconsideration", "2025-03-01")
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
         conn.execute(text("DELETE FROM appeal_event"))
+
+
+def _follow_up_setup(engine: Engine, count: bool) -> int:
+    from casework.services.perform import perform
+    from tests.casework.services.helpers import REPLAY, act, register
+
+    with unit_of_work(engine) as s:
+        agency(s)
+        zhz = agency_by_code(s, "zhz")
+        zhz.count_follow_up_cases = count
+        s.add(zhz)
+        case = register(s, "A", "2024-03-01")
+        act(s, case, "reply", "2024-03-20", outcome="unavailable.not_held")
+        appeal = _add(s, "reconsideration", "2024-04-10", case=case)
+        appeals.decide(s, appeal, "corrected", date(2024, 6, 3), "t", TODAY)
+        done = perform(
+            s,
+            action="register",
+            payload={
+                "agency": "zhz",
+                "ref": "A-重",
+                "applicant": {"kind": "natural_person", "name": "张三"},
+                "channel": "post",
+                "received_on": "2024-06-05",
+                "request": "重新答复",
+                "follow_up_of": appeal.id,
+            },
+            actor=REPLAY,
+            today=TODAY,
+        )
+        assert done.case.origin_case_id == case.id and done.case.origin_appeal_id == appeal.id
+        return appeal.id or 0
+
+
+def test_a_reply_ordered_anew_is_a_new_linked_case_counted_like_any(engine: Engine) -> None:
+    _follow_up_setup(engine, count=True)
+    with Session(engine) as s:
+        t = report(s, agency_by_code(s, "zhz"), 2024, utcnow()).requests
+    assert t.new[-1] == 2 and t.carried_out[-1] == 1  # the original, concluded, and the new one
+
+
+def test_an_agency_may_leave_follow_up_cases_out(engine: Engine) -> None:
+    _follow_up_setup(engine, count=False)
+    with Session(engine) as s:
+        t = report(s, agency_by_code(s, "zhz"), 2024, utcnow()).requests
+    assert t.new[-1] == 1 and t.carried_out[-1] == 0
+
+
+def test_only_a_corrected_decision_orders_a_follow_up(engine: Engine) -> None:
+    from casework.errors import ActionError
+    from casework.services.perform import perform
+    from tests.casework.services.helpers import REPLAY
+
+    with unit_of_work(engine) as s:
+        agency(s)
+        appeal = _add(s, "reconsideration", "2024-04-10")
+        appeals.decide(s, appeal, "upheld", date(2024, 6, 3), "t", TODAY)
+    with pytest.raises(ActionError, match="结果为纠正"), unit_of_work(engine) as s:
+        perform(
+            s,
+            action="register",
+            payload={
+                "agency": "zhz",
+                "applicant": {"kind": "natural_person", "name": "张三"},
+                "channel": "post",
+                "received_on": "2024-06-05",
+                "request": "x",
+                "follow_up_of": appeal.id,
+            },
+            actor=REPLAY,
+            today=TODAY,
+        )
