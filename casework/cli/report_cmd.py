@@ -8,12 +8,13 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import console, fail, reading, settings, today
+from casework.cli.common import console, fail, reading, settings, today, writing
 from casework.db import make_engine, unit_of_work
 from casework.migrate import upgrade
 from casework.services.directory import agency_by_code
 from casework.services.replay import load_file, replay
-from casework.statistics.figures import report
+from casework.services.report_inputs import set_proactive
+from casework.statistics.figures import proactive_for, report
 from casework.statistics.text import render_tables
 from casework.timeutil import end_of_china_day, utcnow
 
@@ -62,6 +63,48 @@ def show(
     except OSError as error:
         fail(f"无法写入 {output}：{error.strerror}")
     console.print(f"已写入 {output}")
+
+
+@app.command("inputs", help="录入某年度主动公开情况（第二部分表格）；不带数值时显示当前数据")
+def inputs(
+    year: int = typer.Argument(..., min=2008, max=2099),
+    agency: str = typer.Option(..., "--agency"),
+    regulations: tuple[int, int, int] | None = typer.Option(
+        None, "--regulations", help="规章：本年制发 本年废止 现行有效"
+    ),
+    normative: tuple[int, int, int] | None = typer.Option(
+        None, "--normative", help="行政规范性文件：本年制发 本年废止 现行有效"
+    ),
+    licensing: int | None = typer.Option(None, "--licensing", help="行政许可处理决定数量"),
+    penalties: int | None = typer.Option(None, "--penalties", help="行政处罚处理决定数量"),
+    enforcement: int | None = typer.Option(None, "--enforcement", help="行政强制处理决定数量"),
+    fees: float | None = typer.Option(None, "--fees", help="行政事业性收费金额（万元）"),
+) -> None:
+    given = {
+        "regulations": dict(zip(("issued", "repealed", "in_force"), regulations, strict=True))
+        if regulations
+        else None,
+        "normative_documents": dict(zip(("issued", "repealed", "in_force"), normative, strict=True))
+        if normative
+        else None,
+        "licensing": licensing,
+        "penalties": penalties,
+        "enforcement": enforcement,
+        "admin_fees_wan_yuan": fees,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    with writing() as session:
+        agency_row = agency_by_code(session, agency)
+        assert agency_row.id is not None
+        current = proactive_for(session, agency_row.id, year, utcnow())
+        if changes:
+            row = set_proactive(session, agency_row, year, current | changes, "cli")
+            current, revision = row.data, row.revision
+        else:
+            revision = 0
+    if changes:
+        console.print(f"{agency} {year}年主动公开数据已保存（第{revision}版）")
+    typer.echo(json.dumps(current, ensure_ascii=False, indent=2))
 
 
 def demo(

@@ -85,3 +85,17 @@ def test_appeal_commands_feed_table_four(cli: CliRunner) -> None:
         "appeal", "decide", "1", "--agency", "zhz", "--result", "upheld", "--on", "2023-08-01"
     )
     assert bad.code != 0 and "已于 2023-07-01 审结" in bad.err
+
+
+def test_report_inputs_are_kept_by_revision_and_shown_in_table_two(cli: CliRunner) -> None:
+    assert cli("init").code == 0
+    assert cli("agency", "add", "zhz", "街道").code == 0
+    first = cli("report", "inputs", "2025", "--agency", "zhz", "--regulations", "1", "0", "3")
+    assert first.code == 0 and "第1版" in first.out, first
+    second = cli("report", "inputs", "2025", "--agency", "zhz", "--licensing", "12")
+    assert "第2版" in second.out and '"in_force": 3' in second.out
+    bad = cli("report", "inputs", "2025", "--agency", "zhz", "--penalties", "-1")
+    assert bad.code != 0 and "penalties" in bad.err
+    text = cli("report", "show", "2025", "--agency", "zhz").out.split("\n\n")
+    assert text[text.index("规章") + 1 : text.index("规章") + 4] == ["1", "0", "3"]
+    assert text[text.index("行政许可") + 1] == "12"
