@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from casework.db import unit_of_work
 from casework.errors import ActionError, NotFound
 from casework.models import Case
-from casework.services import directory
+from casework.services import appeals, directory
 from casework.services.perform import perform
 from casework.services.snapshots import context_for
 from casework.services.timers import run_due
@@ -56,6 +56,45 @@ def _step(engine: Engine, case_id: int, on: date, data: st.DataObject) -> None:
             )
     except ActionError:
         pass
+
+
+def _order_a_reply_anew(
+    engine: Engine, code: str, histories: list[tuple[int, date]], data: st.DataObject
+) -> None:
+    """A reconsideration corrects a concluded reply; the reply ordered anew is a new case."""
+    with unit_of_work(engine) as s:
+        agency = directory.agency_by_code(s, code)
+        concluded = [
+            c
+            for c in s.exec(select(Case).where(Case.agency_id == agency.id)).all()
+            if c.concluded_on is not None and c.concluded_on < date(2026, 6, 1)
+        ]
+        if not concluded:
+            return
+        origin = data.draw(st.sampled_from(concluded))
+        assert origin.concluded_on is not None
+        filed = origin.concluded_on + timedelta(days=data.draw(st.integers(1, 40)))
+        decided = filed + timedelta(days=data.draw(st.integers(1, 90)))
+        appeal = appeals.add_appeal(s, agency, "reconsideration", filed, "t", END, case=origin)
+        appeals.decide(s, appeal, "corrected", decided, "t", END)
+        received = decided + timedelta(days=data.draw(st.integers(0, 5)))
+        follow = perform(
+            s,
+            action="register",
+            payload={
+                "agency": code,
+                "ref": f"F{origin.ref}",
+                "applicant": {"kind": origin.applicant_kind, "name": "甲"},
+                "channel": "post",
+                "received_on": received.isoformat(),
+                "request": "重新答复",
+                "follow_up_of": appeal.id,
+            },
+            actor=Actor.replay(),
+            today=END,
+        ).case
+    assert follow.id is not None
+    histories.append((follow.id, received))
 
 
 @pytest.fixture
@@ -112,6 +151,8 @@ def test_random_histories_balance_and_stay_reproducible(
             histories[i] = (case_id, on)
 
     play(data.draw(st.integers(1, 3)))
+    if data.draw(st.booleans()):
+        _order_a_reply_anew(engine, code, histories, data)
     frozen_at = utcnow()
     frozen = _tables(engine, code, frozen_at)
     play(data.draw(st.integers(1, 3)))  # later records, some back-dated into earlier years
@@ -127,6 +168,10 @@ def test_random_histories_balance_and_stay_reproducible(
                 assert row[-1] == sum(row[:-1])
             if year + 1 in tables:
                 assert t.carried_out == tables[year + 1].requests.carried_in
+            for group in r.appeals.values():
+                assert group["total"] == sum(
+                    group[k] for k in ("upheld", "corrected", "other", "pending")
+                )
     assert _tables(engine, code, frozen_at) == frozen  # nothing recorded after T changes it
 
     with Session(engine) as s:
