@@ -99,3 +99,30 @@ def test_report_inputs_are_kept_by_revision_and_shown_in_table_two(cli: CliRunne
     text = cli("report", "show", "2025", "--agency", "zhz").out.split("\n\n")
     assert text[text.index("规章") + 1 : text.index("规章") + 4] == ["1", "0", "3"]
     assert text[text.index("行政许可") + 1] == "12"
+
+
+def test_subtree_report_adds_the_sub_agencies(cli: CliRunner, tmp_path: Path) -> None:
+    assert cli("init").code == 0
+    assert cli("agency", "add", "ytq", "雁塔区政务公开办").code == 0
+    history = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    history["agency"]["parent"] = "ytq"
+    path = tmp_path / "under-ytq.json"
+    path.write_text(json.dumps(history, ensure_ascii=False), encoding="utf-8")
+    assert cli("replay", str(path)).code == 0
+
+    def new(*args: str) -> int:
+        out = cli("report", "show", "2023", "--format", "json", *args).out
+        return int(json.loads(out)["requests"]["rows"]["new"][-1])
+
+    assert new("--agency", "ytq") == 0
+    assert new("--agency", "ytq", "--subtree") == 7
+    assert new("--agency", "zhz", "--subtree") == 7
+
+
+def test_report_written_to_a_file(cli: CliRunner, tmp_path: Path) -> None:
+    assert cli("init").code == 0
+    assert cli("replay", str(SAMPLE)).code == 0
+    target = tmp_path / "2023.txt"
+    result = cli("report", "show", "2023", "--agency", "zhz", "-o", str(target))
+    assert result.code == 0 and "已写入" in result.out
+    assert target.read_text(encoding="utf-8") == _published_tables()
