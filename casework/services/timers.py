@@ -13,12 +13,9 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from casework.clocks import Clocks
-from casework.errors import CaseworkError
 from casework.models import Case, Timer
-from casework.timeutil import utcnow
 from workflows.actions import action_spec
 from workflows.clocks import Clock
-from workflows.roles import Actor
 from workflows.snapshot import EventRecord
 from workflows.states import State
 
@@ -80,7 +77,7 @@ def sync(session: Session, case: Case, events: Sequence[EventRecord], clocks: Cl
     assert case.id is not None
     want = {w.key(case.id): w for w in wanted(case.state, events, clocks)}
     pending = session.exec(
-        select(Timer).where(Timer.case_id == case.id, Timer.status == "pending")
+        select(Timer).where(Timer.case_id == case.id, col(Timer.status).in_(["pending", "claimed"]))
     ).all()
     for timer in pending:
         w = want.pop(timer.key, None)
@@ -126,47 +123,23 @@ def due_timers(
 def run_due(
     session: Session, until: date, today: date, case_ids: Collection[int] | None = None
 ) -> TimerRun:
-    """Apply every expiry due on or before `until`, in date order, through `perform`
-    (only for `case_ids` when given)."""
-    from casework.services.perform import perform  # perform imports this module
+    """Apply every expiry due on or before `until`, in date order, in this transaction (the
+    CLI, replays and a user's action use it; the sweeper claims and fires one by one)."""
+    from casework.services.sweep import fire_timer  # sweep imports perform, which imports this
 
     fired: list[tuple[str, str, date]] = []
     held: list[tuple[str, str, date]] = []
     failed: list[tuple[str, str, str]] = []
     seen: set[int] = set()
-    while True:
-        batch = [t for t in due_timers(session, until, case_ids) if t.id not in seen]
-        if not batch:
-            break
+    while batch := [t for t in due_timers(session, until, case_ids) if t.id not in seen]:
         for timer in batch:
             assert timer.id is not None
             seen.add(timer.id)
-            case = session.get(Case, timer.case_id)
-            assert case is not None
-            if timer.provisional:
-                held.append((case.ref, timer.action, timer.fire_on))
-                continue
-            savepoint = session.begin_nested()
-            try:
-                perform(
-                    session,
-                    case_id=timer.case_id,
-                    action=timer.action,
-                    payload={},
-                    actor=Actor.system(),
-                    on=timer.fire_on,
-                    today=today,
-                )
-            except CaseworkError as error:
-                savepoint.rollback()
-                timer.attempts += 1
-                timer.last_error = str(error)
-                session.add(timer)
-                failed.append((case.ref, timer.action, str(error)))
-                continue
-            savepoint.commit()
-            timer.status, timer.done_at, timer.attempts = "done", utcnow(), timer.attempts + 1
-            session.add(timer)
-            fired.append((case.ref, timer.action, timer.fire_on))
-        session.flush()
+            result = fire_timer(session, timer.id, today)
+            if result.outcome == "fired" and result.on is not None:
+                fired.append((result.ref, result.action, result.on))
+            elif result.outcome == "held" and result.on is not None:
+                held.append((result.ref, result.action, result.on))
+            elif result.outcome == "failed":
+                failed.append((result.ref, result.action, result.error or ""))
     return TimerRun(fired, held, failed)

@@ -1,0 +1,103 @@
+"""The sweep and fire functions: atomic claims, stale claims retaken, firing is idempotent."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from casework.db import unit_of_work
+from casework.models import Case, CaseEvent, Timer
+from casework.services.sweep import claim_due, fire_timer
+from casework.timeutil import utcnow
+from tests.casework.services.helpers import TODAY, act, agency, register
+
+
+def _expiring(engine: Engine, n: int) -> None:
+    """n cases whose correction period ran out on 2025-10-23 (expiry fires 2025-10-24)."""
+    with unit_of_work(engine) as s:
+        agency(s)
+        for i in range(n):
+            case = register(s, f"C{i}", "2025-09-22")
+            act(s, case, "request_correction", "2025-09-26", period_wd=15)
+
+
+def test_claim_takes_only_due_timers_once(engine: Engine) -> None:
+    _expiring(engine, 3)
+    with unit_of_work(engine) as s:
+        assert claim_due(s, date(2025, 10, 23)) == []  # not due yet
+    with unit_of_work(engine) as s:
+        first = claim_due(s, TODAY)
+    with unit_of_work(engine) as s:
+        second = claim_due(s, TODAY)
+    assert len(first) == 3 and second == []
+
+
+def test_overlapping_sweeps_never_claim_the_same_timer(engine: Engine) -> None:
+    _expiring(engine, 12)
+    barrier = threading.Barrier(3)
+    claimed: list[list[int]] = []
+
+    def sweep() -> None:
+        barrier.wait()
+        with unit_of_work(engine) as s:
+            claimed.append(claim_due(s, TODAY, limit=5))
+
+    threads = [threading.Thread(target=sweep) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    everything = [i for batch in claimed for i in batch]
+    assert len(everything) == len(set(everything)) == 12
+
+
+def test_stale_claims_are_retaken(engine: Engine) -> None:
+    _expiring(engine, 1)
+    with unit_of_work(engine) as s:
+        (timer_id,) = claim_due(s, TODAY)
+    with unit_of_work(engine) as s:  # the worker that held it died; the claim is still fresh
+        assert claim_due(s, TODAY) == []
+    later = utcnow() + timedelta(minutes=11)
+    with unit_of_work(engine) as s:
+        assert claim_due(s, TODAY, now=later) == [timer_id]
+
+
+def test_firing_twice_applies_the_expiry_once(engine: Engine) -> None:
+    _expiring(engine, 1)
+    with unit_of_work(engine) as s:
+        (timer_id,) = claim_due(s, TODAY)
+    with unit_of_work(engine) as s:
+        assert fire_timer(s, timer_id, TODAY).outcome == "fired"
+    with unit_of_work(engine) as s:  # a redelivered task
+        assert fire_timer(s, timer_id, TODAY).outcome == "gone"
+    with Session(engine) as s:
+        case = s.exec(select(Case)).one()
+        actions = [e.action for e in s.exec(select(CaseEvent)).all()]
+        assert case.outcome == "other.correction_not_submitted"
+        assert actions.count("correction_deadline_passed") == 1
+        assert s.exec(select(Timer)).one().status == "done"
+
+
+def test_a_timer_the_case_moved_past_is_not_applied(engine: Engine) -> None:
+    _expiring(engine, 1)
+    with unit_of_work(engine) as s:
+        (timer_id,) = claim_due(s, TODAY)
+    with unit_of_work(engine) as s:  # the correction had arrived on the last day
+        case = s.exec(select(Case)).one()
+        act(s, case, "receive_correction", "2025-10-23")
+    with unit_of_work(engine) as s:
+        assert fire_timer(s, timer_id, TODAY).outcome == "gone"
+    with Session(engine) as s:
+        assert s.exec(select(Case)).one().state == "received"
+
+
+def test_a_provisional_timer_is_held_not_claimed(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "P", "2026-11-23")
+        act(s, case, "request_correction", "2026-11-24", period_wd=40)
+    with unit_of_work(engine) as s:
+        assert claim_due(s, date(2027, 6, 30)) == []
