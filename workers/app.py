@@ -1,0 +1,58 @@
+"""The Celery app (DESIGN §4): JSON, late acks, prefetch 1; tasks take ids.
+
+With `CASEWORK_BROKER_URL` unset, the broker is kombu's filesystem transport in the data folder
+(one machine, no extra server); with `redis://…`, Redis. The timer rows in the database are the
+truth: a message lost in a crash is harmless because stale claims are retaken."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from celery import Celery
+
+from casework.settings import get_settings
+
+SWEEP_SECONDS = float(os.environ.get("CASEWORK_SWEEP_SECONDS", "30"))
+
+
+def broker_options() -> tuple[str, dict[str, Any]]:
+    settings = get_settings()
+    url = os.environ.get("CASEWORK_BROKER_URL")
+    if url:
+        return url, {}
+    folder = Path(settings.data_dir) / "broker"
+    for sub in ("queue", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    queue = str(folder / "queue")
+    # the filesystem transport needs data_folder_in and data_folder_out to be the same folder
+    return "filesystem://", {
+        "data_folder_in": queue,
+        "data_folder_out": queue,
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+    }
+
+
+def make_app() -> Celery:
+    url, transport = broker_options()
+    app = Celery("casework", broker=url, include=["workers.tasks"])
+    app.conf.update(
+        broker_transport_options=transport,
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        timezone="Asia/Shanghai",
+        beat_schedule={
+            "sweep": {"task": "casework.sweep", "schedule": SWEEP_SECONDS},
+        },
+    )
+    return app
+
+
+app = make_app()
