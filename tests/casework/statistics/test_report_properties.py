@@ -7,26 +7,21 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from casework.db import unit_of_work
-from casework.errors import ActionError, NotFound
+from casework.errors import NotFound
 from casework.models import Case
 from casework.services import appeals, directory
 from casework.services.perform import perform
-from casework.services.snapshots import context_for
-from casework.services.timers import run_due
 from casework.statistics.figures import COLUMNS, ROW_CODES, Report, report
 from casework.timeutil import utcnow
-from tests.casework.services.test_histories import STAFF, _payload
+from tests.casework.services.random_history import END, random_step
 from workflows.roles import Actor, Role
-from workflows.rules import actions_allowed
 
-END = date(2026, 11, 26)
 YEARS = range(2023, 2027)
 _AGENCIES = itertools.count(1)
 
@@ -35,27 +30,6 @@ def _tables(engine: Engine, code: str, as_of: object) -> dict[int, Report]:
     with Session(engine) as s:
         agency = directory.agency_by_code(s, code)
         return {y: report(s, agency, y, as_of) for y in YEARS}  # type: ignore[arg-type]
-
-
-def _step(engine: Engine, case_id: int, on: date, data: st.DataObject) -> None:
-    with unit_of_work(engine) as s:
-        run_due(s, on, on, case_ids=[case_id])
-    with unit_of_work(engine) as s:
-        case = s.get(Case, case_id)
-        assert case is not None
-        ctx = context_for(s, case)
-        allowed = [a.name for a in actions_allowed(ctx.snapshot, STAFF, on)]
-        if not allowed:
-            return
-        action = data.draw(st.sampled_from(allowed))
-        payload = {k: v for k, v in _payload(action, data.draw, ctx, on).items() if v is not None}
-    try:
-        with unit_of_work(engine) as s:
-            perform(
-                s, case_id=case_id, action=action, payload=payload, actor=STAFF, on=on, today=END
-            )
-    except ActionError:
-        pass
 
 
 def _order_a_reply_anew(
@@ -97,11 +71,6 @@ def _order_a_reply_anew(
     histories.append((follow.id, received))
 
 
-@pytest.fixture
-def office(engine: Engine) -> Engine:
-    return engine
-
-
 @settings(
     max_examples=15,
     deadline=None,
@@ -109,9 +78,8 @@ def office(engine: Engine) -> Engine:
 )
 @given(data=st.data())
 def test_random_histories_balance_and_stay_reproducible(
-    office: Engine, data: st.DataObject
+    engine: Engine, data: st.DataObject
 ) -> None:
-    engine = office
     code = f"a{next(_AGENCIES)}"
     with unit_of_work(engine) as s:
         a = directory.ensure_agency(s, code, "测试机关")
@@ -147,7 +115,7 @@ def test_random_histories_balance_and_stay_reproducible(
             on = received
             for _ in range(rounds):
                 on = min(on + timedelta(days=data.draw(st.integers(0, 60))), END)
-                _step(engine, case_id, on, data)
+                random_step(engine, case_id, on, data)
             histories[i] = (case_id, on)
 
     play(data.draw(st.integers(1, 3)))
