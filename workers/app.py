@@ -23,7 +23,7 @@ def broker_options() -> tuple[str, dict[str, Any]]:
     if url:
         return url, {}
     folder = Path(settings.data_dir) / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     queue = str(folder / "queue")
     # the filesystem transport needs data_folder_in and data_folder_out to be the same folder
@@ -31,6 +31,7 @@ def broker_options() -> tuple[str, dict[str, Any]]:
         "data_folder_in": queue,
         "data_folder_out": queue,
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),  # else kombu writes it into the cwd
         "store_processed": False,
     }
 

@@ -68,4 +68,5 @@ def test_filesystem_broker_worker_applies_a_due_expiry(
             e for e in s.exec(select(CaseEvent)).all() if e.action == "correction_deadline_passed"
         ]
     assert row.outcome == "other.correction_not_submitted" and len(expiries) == 1
+    assert not Path("control").exists()  # broker state stays in the data folder
     assert expiries[0].actor_kind == "system"
