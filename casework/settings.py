@@ -1,11 +1,13 @@
 """Settings from the environment (prefix CASEWORK_) or a .env file."""
 
-from datetime import date
+from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from casework.timeutil import CHINA, china_instant, china_today, utcnow
 
 
 class Settings(BaseSettings):
@@ -19,7 +21,48 @@ class Settings(BaseSettings):
     today: date | None = Field(
         default=None, description="fixed 'today' for demos and tests (the injectable clock)"
     )
+    now: datetime | None = Field(
+        default=None, description="fixed instant for tests (with `today` alone: noon of that day)"
+    )
     sqlite_busy_timeout_ms: int = 10_000
+    sweep_seconds: float = Field(default=30, description="how often beat runs the sweep")
+    stale_claim_seconds: int = Field(
+        default=600, description="a claim older than this is retaken (its worker died)"
+    )
+    broker_url: str | None = Field(
+        default=None,
+        description="Celery broker (redis://…); unset: kombu's filesystem transport in data_dir",
+    )
+    broker_visibility_timeout: int | None = Field(
+        default=None,
+        description="Redis: seconds before an unacknowledged task is redelivered (kombu: 3600)",
+    )
+
+    # Notifications (DESIGN §4): links point at the web UI; e-mail only when an SMTP host is set
+    public_url: str = Field(default="http://127.0.0.1:8000", description="base of links")
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "casework@localhost"
+    delivery_max_attempts: int = Field(default=5, description="then a delivery is failed")
+    delivery_retry_seconds: float = Field(default=60, description="first retry; doubles each time")
+    delivery_timeout_seconds: float = 10
+    daily_jobs_seconds: float = Field(
+        default=600, description="how often beat checks the daily digest and calendar jobs"
+    )
+
+    def instant(self) -> datetime:
+        """Now — or the injected clock."""
+        if self.now is not None:
+            return self.now if self.now.tzinfo else self.now.replace(tzinfo=CHINA)
+        if self.today is not None:
+            return china_instant(self.today, time(12))
+        return utcnow()
+
+    def current_day(self) -> date:
+        return self.today or china_today(self.instant())
 
     @property
     def url(self) -> str:

@@ -6,22 +6,26 @@ truth: a message lost in a crash is harmless because stale claims are retaken.""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from celery import Celery
 
 from casework.settings import get_settings
-
-SWEEP_SECONDS = float(os.environ.get("CASEWORK_SWEEP_SECONDS", "30"))
+from workers.broker import TRANSPORT as FILESYSTEM_TRANSPORT
 
 
 def broker_options() -> tuple[str, dict[str, Any]]:
     settings = get_settings()
-    url = os.environ.get("CASEWORK_BROKER_URL")
+    url = settings.broker_url
     if url:
-        return url, {}
+        options: dict[str, Any] = {}
+        timeout = settings.broker_visibility_timeout
+        if timeout is not None:  # Redis: unacknowledged tasks come back after `timeout` s,
+            options["visibility_timeout"] = timeout  # looked for every min(timeout, 60) s
+            options["unacked_restore_interval"] = max(1, min(timeout, 60))
+            options["unacked_restore_throttle"] = 1  # (kombu: 10 × 10 s)
+        return url, options
     folder = Path(settings.data_dir) / "broker"
     for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -41,6 +45,8 @@ def make_app() -> Celery:
     app = Celery("casework", broker=url, include=["workers.tasks"])
     app.conf.update(
         broker_transport_options=transport,
+        # the filesystem transport with an atomic put (kombu's own can hand out a half-written file)
+        broker_transport=FILESYSTEM_TRANSPORT if url == "filesystem://" else None,
         task_serializer="json",
         accept_content=["json"],
         result_serializer="json",
@@ -50,7 +56,10 @@ def make_app() -> Celery:
         worker_prefetch_multiplier=1,
         timezone="Asia/Shanghai",
         beat_schedule={
-            "sweep": {"task": "casework.sweep", "schedule": SWEEP_SECONDS},
+            "sweep": {"task": "casework.sweep", "schedule": get_settings().sweep_seconds},
+            # the overdue digests and the calendar check: due once a day, checked often so a
+            # worker started after the reminder hour still sends today's (the ledger keeps one)
+            "daily": {"task": "casework.daily", "schedule": get_settings().daily_jobs_seconds},
         },
     )
     return app

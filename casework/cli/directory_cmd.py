@@ -29,7 +29,8 @@ def agency_add(
 
 
 @agency_app.command(
-    "set", help="机关的办理政策：审核签发、邮寄宽限、默认补正期限、重新答复案件是否计入统计"
+    "set",
+    help="机关的办理政策：审核签发、邮寄宽限、默认补正期限、重新答复案件是否计入统计、期限提醒",
 )
 def agency_set(
     code: str = typer.Argument(...),
@@ -39,9 +40,24 @@ def agency_set(
     count_follow_up: bool | None = typer.Option(
         None, "--count-follow-up/--no-count-follow-up", help="责令重新答复的案件计入年度统计"
     ),
+    remind_before: str | None = typer.Option(
+        None, "--remind-before", help="到期前几个工作日提醒经办人，如“5,2”"
+    ),
+    remind_at: str | None = typer.Option(
+        None, "--remind-at", help="提醒时刻（北京时间），如“09:00”"
+    ),
+    escalate: bool | None = typer.Option(
+        None, "--escalate-overdue/--no-escalate-overdue", help="逾期后每个工作日提醒负责人"
+    ),
+    webhook: str | None = typer.Option(
+        None,
+        "--webhook",
+        help="群机器人或其他 webhook 地址（企业微信、钉钉、飞书）；空字符串为取消",
+    ),
 ) -> None:
     with writing() as session:
         agency = directory.agency_by_code(session, code)
+        directory.set_reminder_policy(session, agency, remind_before, remind_at, escalate, webhook)
         if signoff is not None:
             agency.signoff_required = signoff
         if post_grace_days is not None:
@@ -54,7 +70,10 @@ def agency_set(
         summary = (
             f"审核签发：{'是' if agency.signoff_required else '否'}；邮寄宽限 {agency.post_grace_days} 日；"
             f"默认补正期限 {agency.correction_period_wd} 个工作日；"
-            f"重新答复案件计入统计：{'是' if agency.count_follow_up_cases else '否'}"
+            f"重新答复案件计入统计：{'是' if agency.count_follow_up_cases else '否'}；"
+            f"提前 {agency.remind_before_wd} 个工作日及到期日 {agency.remind_at} 提醒；"
+            f"逾期提醒负责人：{'是' if agency.escalate_overdue else '否'}；"
+            f"webhook：{agency.webhook_url or '无'}"
         )
     console.print(f"机关 {code}：{summary}")
 

@@ -16,9 +16,11 @@ from casework.cli import (
     calendar_cmd,
     case_cmd,
     directory_cmd,
+    inbox_cmd,
     replay_cmd,
     report_cmd,
     timers_cmd,
+    worker_cmd,
     workflow_cmd,
 )
 from casework.cli.common import print_error
@@ -56,12 +58,24 @@ app.add_typer(case_cmd.app, name="case", help="案件：登记、列表、查看
 app.add_typer(calendar_cmd.app, name="calendar", help="工作日历：查看、调整")
 app.add_typer(timers_cmd.app, name="timers", help="期限定时器：执行到期处理、重建")
 app.add_typer(workflow_cmd.app, name="workflow", help="办理流程：状态图")
+app.add_typer(inbox_cmd.inbox_app, name="inbox", help="收件箱：期限提醒、逾期和期限届满通知")
+app.add_typer(inbox_cmd.notify_app, name="notify", help="邮件和 webhook 通知的发送记录")
 app.add_typer(directory_cmd.agency_app, name="agency", help="机关")
 app.add_typer(directory_cmd.user_app, name="user", help="用户与角色")
 app.add_typer(report_cmd.app, name="report", help="年度报告统计")
 app.add_typer(appeal_cmd.app, name="appeal", help="行政复议、行政诉讼")
 app.command("demo", help="示例：新建 SQLite 数据库，导入示例历史，输出2023年度报告")(
     report_cmd.demo
+)
+app.command(
+    "worker",
+    help="运行 Celery 工作进程，按时执行到期的定时器（未设置 CASEWORK_BROKER_URL 时为内置模式：单进程，含 beat）",
+)(worker_cmd.worker)
+app.command("beat", help="运行 Celery beat：定期触发扫描到期定时器（调度文件在数据目录）")(
+    worker_cmd.beat
+)
+app.command("serve", help="运行主服务：内置模式的定时任务工作进程（按 Ctrl-C 停止）")(
+    worker_cmd.serve
 )
 
 

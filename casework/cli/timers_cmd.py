@@ -1,14 +1,21 @@
-"""`casework timers run|rebuild|list`."""
+"""`casework timers run|rebuild|list|sweep`."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import typer
 from rich.markup import escape
+from sqlmodel import col, select
 
-from casework.cli.common import console, fail, parse_date, reading, today, writing
-from casework.models import Case
-from casework.services import recompute, timers
+from casework.cli.common import console, engine, fail, parse_date, reading, settings, today, writing
+from casework.models import Case, Timer
+from casework.services import daily, recompute, timers
+from casework.services.delivery import deliver_due
+from casework.services.sweep import claim_due, fire_timer
+from casework.timeutil import CHINA
 from workflows.actions import action_spec
+from workflows.clocks import Clock
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -48,14 +55,65 @@ def rebuild() -> None:
         console.print(f"  案件 {m.ref} {m.clock}：{m.old_due} → {m.new_due}")
 
 
-@app.command("list", help="列出待执行的定时器")
+THRESHOLDS = {"due": "到期当日提醒", "overdue": "逾期提醒"}
+STATUSES = {"pending": "", "claimed": "（执行中）", "held": "（暂缓：待负责人确认）"}
+
+
+@app.command("list", help="列出待执行的定时器（法定处理和期限提醒）")
 def list_timers() -> None:
     with reading() as session:
-        pending = timers.due_timers(session, parse_date("2099-12-31"))
-        for t in pending:
+        live = session.exec(
+            select(Timer)
+            .where(col(Timer.status).in_(timers.LIVE_STATUSES))
+            .order_by(col(Timer.fire_at), col(Timer.id))
+        ).all()
+        for t in live:
             case = session.get(Case, t.case_id)
             assert case is not None
             flag = "（暂定）" if t.provisional else ""
-            console.print(f"{t.fire_on}{flag} 案件 {case.ref}：{t.action}（期限 {t.due_on}）")
-        if not pending:
+            if t.kind == "expiry":
+                what = f"{action_spec(t.action).label}（{t.action}）"
+            elif t.threshold.startswith("before:"):
+                what = f"提前{t.threshold.removeprefix('before:')}个工作日提醒"
+            else:
+                what = THRESHOLDS.get(t.threshold, t.threshold)
+            when = t.fire_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+            label = Clock(t.clock).label
+            console.print(
+                f"{when}{flag} 案件 {case.ref}：{label} {t.due_on} — {what}{STATUSES[t.status]}"
+            )
+        if not live:
             console.print("没有待执行的定时器")
+
+
+@app.command(
+    "sweep", help="执行一轮到期处理、提醒、通知发送和每日汇总（不经任务队列，可由 cron 调用）"
+)
+def sweep_now() -> None:
+    config = settings()
+    now, day = config.instant(), config.current_day()
+    stale = timedelta(seconds=config.stale_claim_seconds)
+    with writing() as session:
+        ids = claim_due(session, now, stale_after=stale)
+    outcomes: dict[str, int] = {}
+    for timer_id in ids:
+        with writing() as session:
+            fired = fire_timer(session, timer_id, day)
+        outcomes[fired.outcome] = outcomes.get(fired.outcome, 0) + 1
+    with writing() as session:
+        digests = daily.overdue_digests(session, now)
+        calendar = daily.calendar_check(session, now)
+    sent = deliver_due(engine(), config, now)
+    labels = {
+        "fired": "已执行",
+        "held": "暂缓",
+        "skipped": "已过时跳过",
+        "gone": "已失效",
+        "failed": "失败",
+    }
+    parts = [f"{labels[k]} {v}" for k, v in sorted(outcomes.items())]
+    console.print(f"定时器 {len(ids)} 个" + (f"（{'，'.join(parts)}）" if parts else ""))
+    console.print(f"逾期汇总 {len(digests)} 份；日历提醒 {'1' if calendar else '0'} 份")
+    console.print("通知发送：" + ("；".join(f"{k} {v}" for k, v in sorted(sent.items())) or "无"))
+    if outcomes.get("failed") or sent.get("failed"):
+        raise typer.Exit(1)

@@ -5,6 +5,7 @@ from casework.models.appeal import Appeal, AppealEvent
 from casework.models.applicant import Applicant
 from casework.models.calendar import CalendarAudit, CalendarOverride, CalendarYear
 from casework.models.case import Case, CaseEvent
+from casework.models.notification import Alert, Delivery, Notification
 from casework.models.statistics import CaseConclusion, ReportInput
 from casework.models.timer import Timer
 from casework.models.user import User, UserRole
@@ -12,6 +13,7 @@ from casework.models.user import User, UserRole
 __all__ = [
     "Agency",
     "AgencyName",
+    "Alert",
     "Appeal",
     "AppealEvent",
     "Applicant",
@@ -21,6 +23,8 @@ __all__ = [
     "Case",
     "CaseConclusion",
     "CaseEvent",
+    "Delivery",
+    "Notification",
     "ReportInput",
     "Timer",
     "User",

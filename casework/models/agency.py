@@ -21,6 +21,12 @@ class Agency(SQLModel, table=True):
     post_grace_days: int = 0
     correction_period_wd: int = 15
     count_follow_up_cases: bool = True  # replies ordered anew count in the table like any case
+    # Reminder policy (DESIGN §4): working days before a deadline, the hour of the day (China
+    # time), and whether an overdue case is escalated to the approvers every working day
+    remind_before_wd: str = Field(default="5,2", max_length=64)
+    remind_at: str = Field(default="09:00", max_length=5)
+    escalate_overdue: bool = True
+    webhook_url: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
 from casework.errors import Invalid, NotFound
 from casework.models import Agency, AgencyName, User, UserRole
+from casework.services.timers import parse_before_wd, parse_remind_at
 from workflows.roles import Actor, ActorKind, Role
 from workflows.snapshot import Policy
 
@@ -90,6 +92,34 @@ def policy_of(agency: Agency) -> Policy:
         post_grace_days=agency.post_grace_days,
         correction_period_wd=agency.correction_period_wd,
     )
+
+
+def set_reminder_policy(
+    session: Session,
+    agency: Agency,
+    before_wd: str | None = None,
+    at: str | None = None,
+    escalate_overdue: bool | None = None,
+    webhook_url: str | None = None,
+) -> None:
+    """Change the agency's reminder policy; the open cases' reminders follow at once."""
+    from casework.services import recompute  # recompute's case snapshots import this module
+
+    if before_wd is not None:
+        agency.remind_before_wd = ",".join(str(d) for d in parse_before_wd(before_wd))
+    if at is not None:
+        agency.remind_at = parse_remind_at(at).strftime("%H:%M")
+    if escalate_overdue is not None:
+        agency.escalate_overdue = escalate_overdue
+    if webhook_url is not None:
+        url = webhook_url.strip()
+        if url and urlsplit(url).scheme not in ("http", "https"):
+            raise Invalid(f"webhook 地址应以 http:// 或 https:// 开头：{url}", field="webhook_url")
+        agency.webhook_url = url or None
+    session.add(agency)
+    session.flush()
+    if before_wd is not None or at is not None or escalate_overdue is not None:
+        recompute.rebuild(session, "机关提醒设置调整", agency.id)
 
 
 def add_user(session: Session, username: str, display_name: str, email: str | None = None) -> User:

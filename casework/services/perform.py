@@ -66,7 +66,8 @@ def perform(
     if actor.kind is not ActorKind.SYSTEM:
         # An expiry the law fixed before this action's date comes first, whether or not the
         # sweeper has run yet: a correction arriving after its period is late, not accepted.
-        run = timers.run_due(session, when, today, case_ids=[case_id])
+        notify = actor.kind is ActorKind.USER  # a replay imports past time: tells nobody
+        run = timers.run_due(session, when, today, case_ids=[case_id], notify=notify)
         expired = [f"{on_} 已由系统作“{action_spec(name).label}”处理" for _, name, on_ in run.fired]
         if expired:
             case = load_case(session, case_id, for_update=True)
@@ -298,7 +299,7 @@ def _append(
     session.refresh(case)
     if (case.outcome, case.concluded_on, case.state == State.VOID) != standing:
         _record_standing(session, case, event)
-    timers.sync(session, case, events, clocks)
+    timers.sync(session, case, events, clocks, ctx.calendar, ctx.agency)
     return Performed(case, event)
 
 

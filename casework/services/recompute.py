@@ -1,6 +1,6 @@
 """Recomputing deadlines after a calendar change (DESIGN §2.3): the case projection and the
 timers follow the new calendar; each moved deadline goes to the calendar audit, not to the
-case's event log, so no version is bumped."""
+case's event log, so no version is bumped; the handler is told of each."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
+from casework.alerts import recipients, texts
+from casework.alerts.ledger import raise_alert
 from casework.models import CalendarAudit, Case
 from casework.services import timers
 from casework.services.projection import deadline_columns
-from casework.services.snapshots import context_for
+from casework.services.snapshots import CaseContext, context_for
+from casework.settings import get_settings
 from casework.timeutil import utcnow
+from workflows.clocks import Clock
 from workflows.states import OPEN_STATES
 
 T = TypeVar("T")
@@ -28,6 +32,24 @@ class Moved:
     party: str | None
     old_due: date | None
     new_due: date | None
+
+
+def _tell_handler(
+    session: Session,
+    ctx: CaseContext,
+    clock: Clock,
+    old: date | None,
+    new: date | None,
+    reason: str,
+    key: str,
+) -> None:
+    handler = recipients.handlers(session, ctx.case, get_settings().current_day())
+    names = recipients.display_names(handler)
+    message = texts.moved(ctx.case, ctx.agency, clock, old, new, reason, names)
+    hooks = [ctx.agency.webhook_url] if ctx.agency.webhook_url else []
+    raise_alert(
+        session, key, message, handler, hooks, agency_id=ctx.case.agency_id, case_id=ctx.case.id
+    )
 
 
 def _open_cases(session: Session, agency_id: int | None) -> list[Case]:
@@ -74,19 +96,20 @@ def _rebuild_case(
         old = before.get((view.clock.value, view.party), view.due)
         if old != view.due:
             moved.append(Moved(case.ref, view.clock.value, view.party, old, view.due))
-            session.add(
-                CalendarAudit(
-                    case_id=case.id,
-                    clock=view.clock.value,
-                    party=view.party,
-                    old_due=old,
-                    new_due=view.due,
-                    reason=reason,
-                )
+            audit = CalendarAudit(
+                case_id=case.id,
+                clock=view.clock.value,
+                party=view.party,
+                old_due=old,
+                new_due=view.due,
+                reason=reason,
             )
+            session.add(audit)
+            session.flush()
+            _tell_handler(session, ctx, view.clock, old, view.due, reason, f"moved:{audit.id}")
     for name, value in deadline_columns(ctx.clocks.current()).items():
         setattr(case, name, value)
     case.updated_at = utcnow()
     session.add(case)
-    timers.sync(session, case, ctx.events, ctx.clocks)
+    timers.sync(session, case, ctx.events, ctx.clocks, ctx.calendar, ctx.agency)
     return moved

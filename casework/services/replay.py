@@ -127,7 +127,7 @@ def replay(session: Session, data: ReplayFile, until: date, today: date) -> Repl
         _replay_case(session, data.agency.code, entry, actor, result, until) for entry in data.cases
     ]
     # only this file's cases: an import never acts on other cases in the database
-    run = timers.run_due(session, until, today, case_ids=case_ids)
+    run = timers.run_due(session, until, today, case_ids=case_ids, notify=False)
     _collect(run, result)
     return result
 
@@ -173,7 +173,9 @@ def _replay_case(
     result.cases += 1
     for number, step in enumerate(entry.actions, start=1):
         # The virtual clock: expiries due by this action's date fire first, as they would have.
-        _collect(timers.run_due(session, step.on, step.on, case_ids=[case_id]), result)
+        _collect(
+            timers.run_due(session, step.on, step.on, case_ids=[case_id], notify=False), result
+        )
         try:
             perform(
                 session,

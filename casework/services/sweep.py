@@ -1,10 +1,11 @@
 """One sweep function and one fire function (DESIGN §4).
 
-`claim_due` claims due timers atomically — `FOR UPDATE SKIP LOCKED` on PostgreSQL, a
+`claim_due` claims the timers due at an instant atomically — `FOR UPDATE SKIP LOCKED` on PostgreSQL, a
 conditional `UPDATE … RETURNING` on SQLite — so overlapping sweeps never claim the same timer,
 and claims older than `stale_after` are retaken (a worker died holding them). `fire_timer`
 re-checks a timer under lock and applies it through the one door (`perform`) as the system;
-running it twice, or for a timer the case has moved past, changes nothing."""
+running it twice, or for a timer the case has moved past, changes nothing. An expiry applied,
+an expiry held on a provisional date and each reminder raise an alert (once, by its key)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
+from casework.alerts import recipients, texts
+from casework.alerts.ledger import raise_alert
 from casework.errors import CaseworkError
-from casework.models import Case, Timer
+from casework.models import Agency, Case, Timer
+from casework.services.claims import claim
+from casework.services.snapshots import context_for
 from casework.timeutil import utcnow
+from workflows.actions import action_spec
+from workflows.clocks import Clock
 from workflows.roles import Actor
 
-Outcome = Literal["fired", "held", "gone", "failed"]
+Outcome = Literal["fired", "held", "skipped", "gone", "failed"]
 
 
 @dataclass(frozen=True)
@@ -32,77 +39,56 @@ class Fired:
     error: str | None = None
 
 
-def _claimable(today: date, now: datetime, stale_after: timedelta) -> object:
-    return or_(
-        and_(
-            col(Timer.status) == "pending",
-            col(Timer.provisional).is_(False),
-            col(Timer.fire_on) <= today,
-        ),
-        and_(col(Timer.status) == "claimed", col(Timer.claimed_at) < now - stale_after),
-    )
-
-
 def claim_due(
     session: Session,
-    today: date,
+    now: datetime,
     limit: int = 500,
     stale_after: timedelta = timedelta(minutes=10),
-    now: datetime | None = None,
 ) -> list[int]:
-    """Claim up to `limit` due timers for this sweep; return their ids."""
-    now = now or utcnow()
-    due = _claimable(today, now, stale_after)
-    if session.get_bind().dialect.name == "postgresql":
-        ids = list(
-            session.exec(
-                select(Timer.id)
-                .where(due)  # type: ignore[arg-type]
-                .order_by(col(Timer.fire_on), col(Timer.id))
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            ).all()
-        )
-        if ids:
-            session.execute(
-                update(Timer).where(col(Timer.id).in_(ids)).values(status="claimed", claimed_at=now)
-            )
-        return [i for i in ids if i is not None]
-    picked = (
-        select(Timer.id)
-        .where(due)  # type: ignore[arg-type]
-        .order_by(col(Timer.fire_on), col(Timer.id))
-        .limit(limit)
-        .scalar_subquery()
+    """Claim up to `limit` timers due at `now` for this sweep; return their ids."""
+    due = or_(
+        and_(col(Timer.status) == "pending", col(Timer.fire_at) <= now),
+        and_(col(Timer.status) == "claimed", col(Timer.claimed_at) < now - stale_after),
     )
-    result = session.execute(
-        update(Timer)
-        .where(col(Timer.id).in_(picked), due)  # type: ignore[arg-type]
-        .values(status="claimed", claimed_at=now)
-        .returning(col(Timer.id))
-    )
-    return sorted(int(row[0]) for row in result.all())
+    order = (col(Timer.fire_at), col(Timer.id))
+    return claim(session, Timer, due, order, {"status": "claimed", "claimed_at": now}, limit)
 
 
-def fire_timer(session: Session, timer_id: int, today: date) -> Fired:
-    """Apply one timer if it is still current; mark it done. Safe to call any number of times."""
-    from casework.services.perform import perform  # perform imports the timer projection
-
+def fire_timer(session: Session, timer_id: int, today: date, *, notify: bool = True) -> Fired:
+    """Apply one timer if it is still current; mark it done. Safe to call any number of times.
+    `notify=False` (replays and imports) tells nobody of an expiry applied for past time."""
     query = select(Timer).where(Timer.id == timer_id).execution_options(populate_existing=True)
     if session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update()
     timer = session.exec(query).first()
-    if timer is None or timer.status in ("done", "cancelled"):
+    if timer is None or timer.status not in ("pending", "claimed"):
         return Fired("gone")
     case = session.get(Case, timer.case_id)
     assert case is not None
+    if timer.kind == "reminder":
+        return _remind(session, timer, case, today)
+    return _expire(session, timer, case, today, notify)
+
+
+def _finish(session: Session, timer: Timer, status: str) -> None:
+    timer.status, timer.claimed_at = status, None
+    if status in ("done", "skipped"):
+        timer.done_at, timer.attempts = utcnow(), timer.attempts + 1
+    session.add(timer)
+    session.flush()
+
+
+def _expire(session: Session, timer: Timer, case: Case, today: date, notify: bool) -> Fired:
+    from casework.services.perform import perform  # perform imports the timer projection
+
+    clock = Clock(timer.clock)
     if timer.provisional:  # an applicant's period ending on a provisional date: an approver
-        timer.status, timer.claimed_at = "pending", None  # decides (confirm_expiry)
-        session.add(timer)
+        _finish(session, timer, "held")  # decides (confirm_expiry); told once
+        _alert_case(session, case, f"{timer.key}:held", today, escalate=True, held=(clock, timer))
         return Fired("held", case.ref, timer.action, timer.fire_on)
     savepoint = session.begin_nested()
     try:
-        perform(
+        performed = perform(
             session,
             case_id=timer.case_id,
             action=timer.action,
@@ -121,7 +107,63 @@ def fire_timer(session: Session, timer_id: int, today: date) -> Fired:
         session.flush()
         return Fired("failed", case.ref, timer.action, timer.fire_on, str(error))
     savepoint.commit()
-    timer.status, timer.done_at, timer.attempts = "done", utcnow(), timer.attempts + 1
-    session.add(timer)
-    session.flush()
+    session.refresh(timer)
+    _finish(session, timer, "done")
+    if notify:
+        _alert_case(session, performed.case, f"{timer.key}:done", today, expired=(clock, timer))
     return Fired("fired", case.ref, timer.action, timer.fire_on)
+
+
+def _remind(session: Session, timer: Timer, case: Case, today: date) -> Fired:
+    if timer.fire_on < today:  # the day passed while nobody swept (or an import): too late to
+        _finish(session, timer, "skipped")  # help; the overdue digest covers what is late
+        return Fired("skipped", case.ref, timer.threshold, timer.fire_on)
+    ctx = context_for(session, case)
+    view = next((v for v in ctx.clocks.current() if v.clock.value == timer.clock), None)
+    if view is None or view.due != timer.due_on or view.paused or view.met is not None:
+        _finish(session, timer, "cancelled")  # the clock moved on since the last sync
+        return Fired("gone")
+    left = ctx.calendar.count_between(today, view.due) if today < view.due else 0
+    handler = recipients.handlers(session, case, today)
+    message = texts.reminder(
+        case, ctx.agency, view, timer.threshold, left, recipients.display_names(handler)
+    )
+    users, webhooks = handler, [ctx.agency.webhook_url] if ctx.agency.webhook_url else []
+    if timer.threshold == "overdue":
+        approvers, hooks = recipients.escalation(session, ctx.agency, today)
+        users, webhooks = [*handler, *approvers], [*webhooks, *hooks]
+    raise_alert(
+        session, timer.key, message, users, webhooks, agency_id=case.agency_id, case_id=case.id
+    )
+    _finish(session, timer, "done")
+    return Fired("fired", case.ref, timer.threshold, timer.fire_on)
+
+
+def _alert_case(
+    session: Session,
+    case: Case,
+    key: str,
+    today: date,
+    *,
+    escalate: bool = False,
+    held: tuple[Clock, Timer] | None = None,
+    expired: tuple[Clock, Timer] | None = None,
+) -> None:
+    agency = session.get(Agency, case.agency_id)
+    assert agency is not None
+    handler = recipients.handlers(session, case, today)
+    if held is not None:
+        message = texts.held(
+            case, agency, held[0], held[1].due_on, recipients.display_names(handler)
+        )
+    else:
+        assert expired is not None
+        label = action_spec(expired[1].action).label
+        message = texts.expired(
+            case, agency, expired[0], expired[1].due_on, label, recipients.display_names(handler)
+        )
+    users, webhooks = handler, [agency.webhook_url] if agency.webhook_url else []
+    if escalate:
+        approvers, hooks = recipients.escalation(session, agency, today)
+        users, webhooks = [*handler, *approvers], [*webhooks, *hooks]
+    raise_alert(session, key, message, users, webhooks, agency_id=case.agency_id, case_id=case.id)

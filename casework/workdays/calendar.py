@@ -220,6 +220,19 @@ class WorkingCalendar:
             )
         return date.fromordinal(self._ordinals[index])
 
+    def back(self, end: date, n: int) -> date:
+        """The working day ``n`` working days before ``end`` (a reminder ``n`` days ahead):
+        ``count_between(back(end, n), end) == n`` when ``end`` is a working day."""
+        _check_date(end)
+        if n < 0:
+            raise ValueError(f"工作日数不能为负数：{n}")
+        index = bisect_right(self._ordinals, end.toordinal()) - 1 - n
+        if index < 0:
+            raise CalendarRangeError(
+                f"{end.isoformat()} 之前第{n}个工作日超出工作日历支持范围（{_range_text()}）"
+            )
+        return date.fromordinal(self._ordinals[index])
+
     def count_between(self, start: date, end: date) -> int:
         """The number of working days ``d`` with ``start < d <= end`` (0 if ``end <= start``)."""
         _check_date(start)

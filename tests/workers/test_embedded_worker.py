@@ -42,6 +42,7 @@ def test_filesystem_broker_worker_applies_a_due_expiry(
     monkeypatch.delenv("CASEWORK_BROKER_URL", raising=False)
     settings_module.get_settings.cache_clear()
     from workers.app import app, broker_options
+    from workers.broker import TRANSPORT
     from workers.tasks import sweep
 
     url, options = broker_options()
@@ -49,6 +50,7 @@ def test_filesystem_broker_worker_applies_a_due_expiry(
     app.close()  # drop connections made for another test's broker folder
     app.conf.broker_url = url
     app.conf.broker_transport_options = options
+    app.conf.broker_transport = TRANSPORT
     with unit_of_work(engine) as s:
         agency(s)
         case = register(s, "A", "2025-09-22")
@@ -58,7 +60,12 @@ def test_filesystem_broker_worker_applies_a_due_expiry(
             sweep.delay()
             _wait_for(engine, lambda s: s.exec(select(Case)).one().state == "closed")
             sweep.delay()  # a second sweep finds nothing more to do
-            _wait_for(engine, lambda s: s.exec(select(Timer)).one().status == "done")
+            _wait_for(
+                engine,
+                lambda s: (
+                    s.exec(select(Timer).where(Timer.kind == "expiry")).one().status == "done"
+                ),
+            )
     finally:
         app.close()
         settings_module.get_settings.cache_clear()

@@ -32,7 +32,11 @@ def correction_pending(office: CliRunner) -> CliRunner:
 def test_list_shows_the_pending_expiry(correction_pending: CliRunner) -> None:
     result = correction_pending("timers", "list")
     assert result.code == 0, result
-    assert f"2026-10-31 案件 {REF}：correction_deadline_passed（期限 2026-10-30）" in result.out
+    assert (
+        f"2026-10-31 00:00 案件 {REF}：申请人补正期限 2026-10-30 — 逾期未补正（视为放弃申请）"
+        "（correction_deadline_passed）"
+    ) in result.out
+    assert "2026-12-18 09:00 案件 2026-001：答复期限 2026-12-18 — 到期当日提醒" in result.out
 
 
 def test_run_closes_a_correction_never_returned(correction_pending: CliRunner) -> None:

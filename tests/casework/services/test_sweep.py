@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from casework.db import unit_of_work
-from casework.models import Case, CaseEvent, Timer
+from casework.models import Alert, Case, CaseEvent, Timer
 from casework.services.sweep import claim_due, fire_timer
-from casework.timeutil import utcnow
+from casework.timeutil import china_instant
 from tests.casework.services.helpers import TODAY, act, agency, register
+
+NOW = china_instant(TODAY, time(12))
 
 
 def _expiring(engine: Engine, n: int) -> None:
@@ -27,11 +29,11 @@ def _expiring(engine: Engine, n: int) -> None:
 def test_claim_takes_only_due_timers_once(engine: Engine) -> None:
     _expiring(engine, 3)
     with unit_of_work(engine) as s:
-        assert claim_due(s, date(2025, 10, 23)) == []  # not due yet
+        assert claim_due(s, china_instant(date(2025, 10, 23), time(23, 59))) == []  # not due yet
     with unit_of_work(engine) as s:
-        first = claim_due(s, TODAY)
+        first = claim_due(s, NOW)
     with unit_of_work(engine) as s:
-        second = claim_due(s, TODAY)
+        second = claim_due(s, NOW)
     assert len(first) == 3 and second == []
 
 
@@ -43,7 +45,7 @@ def test_overlapping_sweeps_never_claim_the_same_timer(engine: Engine) -> None:
     def sweep() -> None:
         barrier.wait()
         with unit_of_work(engine) as s:
-            claimed.append(claim_due(s, TODAY, limit=5))
+            claimed.append(claim_due(s, NOW, limit=5))
 
     threads = [threading.Thread(target=sweep) for _ in range(3)]
     for t in threads:
@@ -57,18 +59,18 @@ def test_overlapping_sweeps_never_claim_the_same_timer(engine: Engine) -> None:
 def test_stale_claims_are_retaken(engine: Engine) -> None:
     _expiring(engine, 1)
     with unit_of_work(engine) as s:
-        (timer_id,) = claim_due(s, TODAY)
+        (timer_id,) = claim_due(s, NOW)
     with unit_of_work(engine) as s:  # the worker that held it died; the claim is still fresh
-        assert claim_due(s, TODAY) == []
-    later = utcnow() + timedelta(minutes=11)
+        assert claim_due(s, NOW) == []
+    later = NOW + timedelta(minutes=11)
     with unit_of_work(engine) as s:
-        assert claim_due(s, TODAY, now=later) == [timer_id]
+        assert claim_due(s, later) == [timer_id]
 
 
 def test_firing_twice_applies_the_expiry_once(engine: Engine) -> None:
     _expiring(engine, 1)
     with unit_of_work(engine) as s:
-        (timer_id,) = claim_due(s, TODAY)
+        (timer_id,) = claim_due(s, NOW)
     with unit_of_work(engine) as s:
         assert fire_timer(s, timer_id, TODAY).outcome == "fired"
     with unit_of_work(engine) as s:  # a redelivered task
@@ -78,13 +80,13 @@ def test_firing_twice_applies_the_expiry_once(engine: Engine) -> None:
         actions = [e.action for e in s.exec(select(CaseEvent)).all()]
         assert case.outcome == "other.correction_not_submitted"
         assert actions.count("correction_deadline_passed") == 1
-        assert s.exec(select(Timer)).one().status == "done"
+        assert s.exec(select(Timer).where(Timer.kind == "expiry")).one().status == "done"
 
 
 def test_a_timer_the_case_moved_past_is_not_applied(engine: Engine) -> None:
     _expiring(engine, 1)
     with unit_of_work(engine) as s:
-        (timer_id,) = claim_due(s, TODAY)
+        (timer_id,) = claim_due(s, NOW)
     with unit_of_work(engine) as s:  # the correction had arrived on the last day
         case = s.exec(select(Case)).one()
         act(s, case, "receive_correction", "2025-10-23")
@@ -94,10 +96,24 @@ def test_a_timer_the_case_moved_past_is_not_applied(engine: Engine) -> None:
         assert s.exec(select(Case)).one().state == "received"
 
 
-def test_a_provisional_timer_is_held_not_claimed(engine: Engine) -> None:
+def test_a_provisional_expiry_is_held_and_told_once(engine: Engine) -> None:
+    """An applicant's period ending in a year with no holiday notice is never applied by the
+    system: the sweep holds it and tells the handler and approvers once."""
     with unit_of_work(engine) as s:
         agency(s)
         case = register(s, "P", "2026-11-23")
         act(s, case, "request_correction", "2026-11-24", period_wd=40)
+    june = china_instant(date(2027, 6, 30), time(12))
     with unit_of_work(engine) as s:
-        assert claim_due(s, date(2027, 6, 30)) == []
+        expiry = s.exec(select(Timer).where(Timer.kind == "expiry")).one()
+        assert expiry.provisional and expiry.id in claim_due(s, june)
+    with unit_of_work(engine) as s:
+        assert expiry.id is not None
+        assert fire_timer(s, expiry.id, date(2027, 6, 30)).outcome == "held"
+    with unit_of_work(engine) as s:
+        assert claim_due(s, june + timedelta(days=1)) == []  # held: not claimed again
+        assert fire_timer(s, expiry.id, date(2027, 7, 1)).outcome == "gone"
+    with Session(engine) as s:
+        assert s.exec(select(Case)).one().state == "correction_requested"
+        alerts = s.exec(select(Alert)).all()
+        assert [a.kind for a in alerts] == ["held"] and "暂定" in alerts[0].subject

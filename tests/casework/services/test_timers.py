@@ -16,8 +16,10 @@ from tests.casework.services.helpers import TODAY, act, agency, register
 
 
 def _timers(engine: Engine) -> list[Timer]:
+    """The expiry timers (reminders: test_reminders)."""
     with Session(engine) as s:
-        return list(s.exec(select(Timer).order_by(col(Timer.id))).all())
+        query = select(Timer).where(Timer.kind == "expiry").order_by(col(Timer.id))
+        return list(s.exec(query).all())
 
 
 def test_correction_request_creates_one_expiry_timer(engine: Engine) -> None:

@@ -1,0 +1,86 @@
+"""The embedded broker's transport: a consumer never takes a half-written message file."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from pathlib import Path
+from queue import Empty
+from typing import Any
+
+import pytest
+from kombu import Connection
+
+from workers import broker
+
+
+def _options(folder: Path) -> dict[str, Any]:
+    (folder / "control").mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "control_folder": str(folder / "control"),
+    }
+
+
+def test_a_message_is_invisible_until_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the instant before the rename, the folder holds only the partial file, and a
+    consumer finds nothing to take (kombu's own put exposes the file while it is empty)."""
+    qname = f"q-{uuid.uuid4().hex}"  # kombu remembers declared queues per process
+    with Connection(
+        "filesystem://", transport=broker.TRANSPORT, transport_options=_options(tmp_path)
+    ) as conn:
+        queue = conn.SimpleQueue(qname)
+        channel = queue.channel
+        seen: list[list[str]] = []
+        real_replace = os.replace
+
+        def replace(src: str, dst: str) -> None:
+            seen.append(sorted(p.name for p in tmp_path.glob("*.msg*")) + os.listdir(tmp_path))
+            with pytest.raises(Empty):
+                channel._get(qname)
+            real_replace(src, dst)
+
+        monkeypatch.setattr(broker.os, "replace", replace)
+        queue.put({"timer": 1})
+        monkeypatch.setattr(broker.os, "replace", real_replace)
+        assert len(seen) == 1 and any(name.endswith(f".{qname}.msg.part") for name in seen[0])
+        message = queue.get(timeout=1)
+        assert message.payload == {"timer": 1}
+        message.ack()
+
+
+def test_a_writer_and_a_reader_in_parallel_lose_nothing(tmp_path: Path) -> None:
+    count = 1500
+    qname = f"q-{uuid.uuid4().hex}"  # kombu remembers declared queues per process
+    received: list[int] = []
+    failures: list[BaseException] = []
+    options = _options(tmp_path)
+
+    def consume() -> None:
+        with Connection(
+            "filesystem://", transport=broker.TRANSPORT, transport_options=options
+        ) as conn:
+            queue = conn.SimpleQueue(qname)
+            while len(received) < count and not failures:
+                try:
+                    message = queue.get(timeout=5)
+                except queue.Empty:
+                    return
+                except Exception as error:  # kombu's own transport: JSONDecodeError
+                    failures.append(error)
+                    return
+                received.append(message.payload["n"])
+                message.ack()
+
+    reader = threading.Thread(target=consume)
+    reader.start()
+    with Connection("filesystem://", transport=broker.TRANSPORT, transport_options=options) as conn:
+        queue = conn.SimpleQueue(qname)
+        for n in range(count):
+            queue.put({"n": n})
+    reader.join(timeout=60)
+    assert not failures and sorted(received) == list(range(count))
