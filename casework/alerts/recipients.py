@@ -79,6 +79,7 @@ def unique(users: Iterable[User]) -> list[User]:
     return out
 
 
-def display_names(users: list[User]) -> str | None:
-    """'张三、李四' for an alert's body (at most three names)."""
-    return "、".join(u.display_name for u in users[:3]) or None
+def handler_name(session: Session, case: Case) -> str | None:
+    """The assigned handler's name for an alert's text (None: nobody assigned yet)."""
+    user = session.get(User, case.handler_id) if case.handler_id is not None else None
+    return user.display_name if user is not None else None

@@ -27,7 +27,7 @@ def _case_lines(case: Case, agency: Agency, handler: str | None) -> list[str]:
     return [
         f"案件：{case.ref}（{agency.name}）",
         f"收到申请：{case.received_on.isoformat()}",
-        f"经办人：{handler or '未指定'}",
+        f"经办人：{handler or '未指定（已通知本机关经办人）'}",
     ]
 
 
@@ -43,6 +43,7 @@ def reminder(
     threshold: str,
     left_wd: int,
     handler: str | None,
+    has_district_office: bool = False,
 ) -> Message:
     label = view.clock.label
     assert view.due is not None
@@ -64,7 +65,7 @@ def reminder(
     ]
     if kind == "overdue":
         lines.insert(
-            1, "本提醒同时发送负责人" + ("及政务公开办" if agency.parent_id else "") + "。"
+            1, "本提醒同时发送负责人" + ("及政务公开办" if has_district_office else "") + "。"
         )
     return Message(kind, f"{PREFIX}{case.ref} {headline}", "\n".join(lines), case_link(case))
 

@@ -15,6 +15,7 @@ from casework.models import Alert, Delivery
 from casework.services.delivery import deliver_due
 from casework.services.directory import user_by_name
 from casework.services.inbox import inbox, mark_read
+from casework.timeutil import CHINA
 
 inbox_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)
 notify_app = typer.Typer(no_args_is_help=True)
@@ -83,7 +84,7 @@ def show(
             markup=True,
         )
         console.print(
-            f"    {item.created_at.astimezone().strftime('%Y-%m-%d %H:%M')}  {item.link or ''}"
+            f"    {item.created_at.astimezone(CHINA).strftime('%Y-%m-%d %H:%M')}  {item.link or ''}"
         )
 
 

@@ -44,8 +44,8 @@ def _tell_handler(
     key: str,
 ) -> None:
     handler = recipients.handlers(session, ctx.case, get_settings().current_day())
-    names = recipients.display_names(handler)
-    message = texts.moved(ctx.case, ctx.agency, clock, old, new, reason, names)
+    name = recipients.handler_name(session, ctx.case)
+    message = texts.moved(ctx.case, ctx.agency, clock, old, new, reason, name)
     hooks = [ctx.agency.webhook_url] if ctx.agency.webhook_url else []
     raise_alert(
         session, key, message, handler, hooks, agency_id=ctx.case.agency_id, case_id=ctx.case.id

@@ -126,7 +126,13 @@ def _remind(session: Session, timer: Timer, case: Case, today: date) -> Fired:
     left = ctx.calendar.count_between(today, view.due) if today < view.due else 0
     handler = recipients.handlers(session, case, today)
     message = texts.reminder(
-        case, ctx.agency, view, timer.threshold, left, recipients.display_names(handler)
+        case,
+        ctx.agency,
+        view,
+        timer.threshold,
+        left,
+        recipients.handler_name(session, case),
+        bool(recipients.district_offices(session, ctx.agency)),
     )
     users, webhooks = handler, [ctx.agency.webhook_url] if ctx.agency.webhook_url else []
     if timer.threshold == "overdue":
@@ -154,13 +160,18 @@ def _alert_case(
     handler = recipients.handlers(session, case, today)
     if held is not None:
         message = texts.held(
-            case, agency, held[0], held[1].due_on, recipients.display_names(handler)
+            case, agency, held[0], held[1].due_on, recipients.handler_name(session, case)
         )
     else:
         assert expired is not None
         label = action_spec(expired[1].action).label
         message = texts.expired(
-            case, agency, expired[0], expired[1].due_on, label, recipients.display_names(handler)
+            case,
+            agency,
+            expired[0],
+            expired[1].due_on,
+            label,
+            recipients.handler_name(session, case),
         )
     users, webhooks = handler, [agency.webhook_url] if agency.webhook_url else []
     if escalate:

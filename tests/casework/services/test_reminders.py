@@ -128,7 +128,7 @@ def test_overdue_escalates_to_approvers_and_the_district_office(engine: Engine) 
         assert alert not in inbox_of(s, "admin")
         hooks = {d.target for d in s.exec(select(Delivery)).all() if d.channel == "webhook"}
         assert {"http://hooks.test/street", "http://hooks.test/district"} <= hooks
-        assert "已逾期" in alert.subject
+        assert "已逾期" in alert.subject and "同时发送负责人及政务公开办" in alert.body
 
 
 def test_an_applied_expiry_is_told_to_the_handler(engine: Engine) -> None:

@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 
 from casework.db import unit_of_work
 from casework.models import Alert, Case, CaseEvent, Timer
+from casework.services.calendars import confirm_year
+from casework.services.recompute import with_recompute
 from casework.services.sweep import claim_due, fire_timer
 from casework.timeutil import china_instant
 from tests.casework.services.helpers import TODAY, act, agency, register
@@ -117,3 +119,29 @@ def test_a_provisional_expiry_is_held_and_told_once(engine: Engine) -> None:
         assert s.exec(select(Case)).one().state == "correction_requested"
         alerts = s.exec(select(Alert)).all()
         assert [a.kind for a in alerts] == ["held"] and "暂定" in alerts[0].subject
+
+
+def test_a_held_expiry_applies_once_the_year_is_confirmed(engine: Engine) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        case = register(s, "P", "2026-11-23")
+        act(s, case, "request_correction", "2026-11-24", period_wd=40)
+    june = china_instant(date(2027, 6, 30), time(12))
+    with unit_of_work(engine) as s:
+        claim_due(s, june)
+        expiry = s.exec(select(Timer).where(Timer.kind == "expiry")).one()
+        assert expiry.status == "claimed" and expiry.id is not None
+        expiry_id = expiry.id
+    with unit_of_work(engine) as s:
+        assert fire_timer(s, expiry_id, date(2027, 6, 30)).outcome == "held"
+    with unit_of_work(engine) as s:  # the State Council's notice for 2027 is loaded
+        with_recompute(s, lambda: confirm_year(s, 2027, "国办发明电〔2026〕号", "admin"), "载入")
+    with Session(engine) as s:
+        timer = s.get(Timer, expiry_id)
+        assert timer is not None and timer.status == "pending" and not timer.provisional
+    with unit_of_work(engine) as s:
+        assert expiry_id in claim_due(s, june)
+    with unit_of_work(engine) as s:
+        assert fire_timer(s, expiry_id, date(2027, 6, 30)).outcome == "fired"
+    with Session(engine) as s:
+        assert s.exec(select(Case)).one().outcome == "other.correction_not_submitted"
