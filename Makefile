@@ -16,11 +16,13 @@ $(BIN)/casework: pyproject.toml
 install: $(BIN)/casework
 
 ## The main job on the embedded default (SQLite): the demo (the sample history replayed and its
-## 2023 report printed), then open example cases with their deadlines.
+## 2023 report printed), open example cases with their deadlines, then the embedded worker
+## (Celery with beat inside, filesystem broker in var/) until Ctrl-C.
 run: install
 	CASEWORK_DATA_DIR=var $(BIN)/casework demo
 	$(DEMO) $(BIN)/casework replay examples/open-cases-2026.json
 	$(DEMO) $(BIN)/casework case list
+	$(DEMO) CASEWORK_DATA_DIR=var $(BIN)/casework serve
 
 ## The tests (SQLite always; PostgreSQL too when CASEWORK_TEST_POSTGRES_URL is set).
 test: install

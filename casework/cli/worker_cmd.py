@@ -56,9 +56,21 @@ def data_folder(s: Settings) -> Path:
     return folder
 
 
+BROKER_SCHEMES = ("redis", "rediss", "sentinel", "amqp", "amqps", "pyamqp")
+
+
+def check_broker_url(s: Settings) -> None:
+    if not s.broker_url:
+        return
+    scheme = s.broker_url.partition("://")[0] if "://" in s.broker_url else ""
+    if scheme not in BROKER_SCHEMES:  # the URL may hold a password: not echoed
+        fail("CASEWORK_BROKER_URL 无效：须为 redis://主机:端口/库号（或 rediss://、amqp://）", 2)
+
+
 def worker_argv(s: Settings, concurrency: int | None = None, beat: bool | None = None) -> list[str]:
     """The Celery worker command: embedded (solo pool, beat inside unless --no-beat) without a
     broker URL, prefork (beat only with --beat) with one."""
+    check_broker_url(s)
     folder = data_folder(s)
     argv = celery("worker", "--loglevel", "INFO")
     if s.broker_url:
@@ -83,6 +95,7 @@ def worker_argv(s: Settings, concurrency: int | None = None, beat: bool | None =
 
 
 def beat_argv(s: Settings) -> list[str]:
+    check_broker_url(s)
     folder = data_folder(s)
     return celery(
         "beat",

@@ -23,6 +23,7 @@ from casework.faults import checkpoint
 from casework.models import Alert, Delivery
 from casework.services.claims import claim
 from casework.settings import Settings
+from casework.timeutil import utcnow
 
 INTERRUPTED = "发送过程中断（进程退出），无法确认是否已送达；为避免重复发送，不再自动重试"
 
@@ -41,22 +42,29 @@ def queue_due(
     now: datetime,
     limit: int = 500,
     stale_after: timedelta = timedelta(minutes=10),
+    *,
+    wall: datetime | None = None,
 ) -> list[int]:
-    """Claim the deliveries to hand to workers now; return their ids."""
+    """Claim the deliveries to hand to workers now; return their ids. Claims are leases on the
+    wall clock (`wall`, default the real time), whatever clock `now` comes from."""
+    wall = wall or utcnow()
+    stale = wall - stale_after
     session.execute(
         update(Delivery)
-        .where(col(Delivery.status) == "sending", col(Delivery.claimed_at) < now - stale_after)
+        .where(col(Delivery.status) == "sending", col(Delivery.claimed_at) < stale)
         .values(status="failed", last_error=INTERRUPTED)
     )
     due = or_(
         and_(col(Delivery.status) == "pending", _due(now)),
-        and_(col(Delivery.status) == "queued", col(Delivery.claimed_at) < now - stale_after),
+        and_(col(Delivery.status) == "queued", col(Delivery.claimed_at) < stale),
     )
     order = (col(Delivery.next_attempt_at), col(Delivery.id))
-    return claim(session, Delivery, due, order, {"status": "queued", "claimed_at": now}, limit)
+    return claim(session, Delivery, due, order, {"status": "queued", "claimed_at": wall}, limit)
 
 
-def begin_send(session: Session, delivery_id: int, now: datetime) -> Outgoing | None:
+def begin_send(
+    session: Session, delivery_id: int, now: datetime, *, wall: datetime | None = None
+) -> Outgoing | None:
     """Take the delivery for sending (one taker wins); None if it is not due or not ours."""
     taken = session.execute(
         update(Delivery)
@@ -65,7 +73,7 @@ def begin_send(session: Session, delivery_id: int, now: datetime) -> Outgoing | 
             col(Delivery.status).in_(["pending", "queued"]),
             _due(now),
         )
-        .values(status="sending", claimed_at=now)
+        .values(status="sending", claimed_at=wall or utcnow())
         .returning(col(Delivery.id))
     ).first()
     if taken is None:

@@ -44,14 +44,19 @@ def claim_due(
     now: datetime,
     limit: int = 500,
     stale_after: timedelta = timedelta(minutes=10),
+    *,
+    wall: datetime | None = None,
 ) -> list[int]:
-    """Claim up to `limit` timers due at `now` for this sweep; return their ids."""
+    """Claim up to `limit` timers due at `now` for this sweep; return their ids. `now` may be
+    an injected clock; claims are leases on the wall clock (`wall`, default the real time),
+    so a claim lost with its message goes stale even while the injected clock stands still."""
+    wall = wall or utcnow()
     due = or_(
         and_(col(Timer.status) == "pending", col(Timer.fire_at) <= now),
-        and_(col(Timer.status) == "claimed", col(Timer.claimed_at) < now - stale_after),
+        and_(col(Timer.status) == "claimed", col(Timer.claimed_at) < wall - stale_after),
     )
     order = (col(Timer.fire_at), col(Timer.id))
-    return claim(session, Timer, due, order, {"status": "claimed", "claimed_at": now}, limit)
+    return claim(session, Timer, due, order, {"status": "claimed", "claimed_at": wall}, limit)
 
 
 def fire_timer(session: Session, timer_id: int, today: date, *, notify: bool = True) -> Fired:

@@ -77,6 +77,15 @@ def test_embedded_worker_refuses_concurrency(cli: CliRunner, execs: list[list[st
     assert execs == []
 
 
+@pytest.mark.parametrize("command", ["worker", "beat"])
+def test_an_unusable_broker_url_is_refused_without_echoing_it(
+    cli: CliRunner, cli_env: pytest.MonkeyPatch, execs: list[list[str]], command: str
+) -> None:
+    cli_env.setenv("CASEWORK_BROKER_URL", "redis:/secret@host")
+    line = assert_clean_error(cli(command), "CASEWORK_BROKER_URL", code=2)
+    assert "secret" not in line and execs == []
+
+
 def test_worker_refuses_an_uninitialised_database(
     cli: CliRunner, fresh_db: str, execs: list[list[str]]
 ) -> None:

@@ -26,6 +26,7 @@ from casework.models import Delivery
 from casework.services.delivery import INTERRUPTED, begin_send, deliver, deliver_due, queue_due
 from casework.services.sweep import claim_due, fire_timer
 from casework.settings import Settings
+from casework.timeutil import utcnow
 from tests.casework.services.alerting import at, live_reminders, people
 from tests.casework.services.helpers import act, register
 
@@ -233,12 +234,13 @@ def test_an_interrupted_send_is_failed_not_sent_again(
     _remind(engine, webhook_base=base)
     (row,) = _deliveries(engine, "webhook")
     assert row.id is not None
+    start = utcnow()
     with unit_of_work(engine) as s:
-        assert begin_send(s, row.id, NOW) is not None  # the process died after this
+        assert begin_send(s, row.id, NOW, wall=start) is not None  # the process died after this
     with unit_of_work(engine) as s:
-        assert queue_due(s, NOW + timedelta(minutes=5)) == []  # maybe still sending
+        assert queue_due(s, NOW, wall=start + timedelta(minutes=5)) == []  # maybe still sending
     with unit_of_work(engine) as s:
-        assert queue_due(s, NOW + timedelta(minutes=11)) == []
+        assert queue_due(s, NOW, wall=start + timedelta(minutes=11)) == []
     (failed,) = _deliveries(engine, "webhook")
     assert failed.status == "failed" and failed.last_error == INTERRUPTED
     assert deliver(engine, row.id, Settings(), NOW + timedelta(minutes=12)) == "gone"
@@ -249,12 +251,13 @@ def test_a_lost_queue_message_is_queued_again(
 ) -> None:
     hook, base = hook_server
     _remind(engine, webhook_base=base)
+    start = utcnow()
     with unit_of_work(engine) as s:
-        (queued,) = queue_due(s, NOW)  # its task message is lost (e.g. FLUSHALL)
+        (queued,) = queue_due(s, NOW, wall=start)  # its task message is lost (e.g. FLUSHALL)
     with unit_of_work(engine) as s:
-        assert queue_due(s, NOW + timedelta(minutes=1)) == []
+        assert queue_due(s, NOW, wall=start + timedelta(minutes=1)) == []
     with unit_of_work(engine) as s:
-        assert queue_due(s, NOW + timedelta(minutes=11)) == [queued]
+        assert queue_due(s, NOW, wall=start + timedelta(minutes=11)) == [queued]
     assert deliver(engine, queued, Settings(), NOW + timedelta(minutes=11)) == "sent"
     assert deliver(engine, queued, Settings(), NOW + timedelta(minutes=11)) == "gone"
     assert len(hook.requests) == 1

@@ -13,7 +13,7 @@ from casework.models import Alert, Case, CaseEvent, Timer
 from casework.services.calendars import confirm_year
 from casework.services.recompute import with_recompute
 from casework.services.sweep import claim_due, fire_timer
-from casework.timeutil import china_instant
+from casework.timeutil import china_instant, utcnow
 from tests.casework.services.helpers import TODAY, act, agency, register
 
 NOW = china_instant(TODAY, time(12))
@@ -59,14 +59,16 @@ def test_overlapping_sweeps_never_claim_the_same_timer(engine: Engine) -> None:
 
 
 def test_stale_claims_are_retaken(engine: Engine) -> None:
+    """Claims are leases on the wall clock: they go stale even while an injected clock (a
+    fixed CASEWORK_TODAY, `now` here) stands still."""
     _expiring(engine, 1)
+    start = utcnow()
     with unit_of_work(engine) as s:
-        (timer_id,) = claim_due(s, NOW)
+        (timer_id,) = claim_due(s, NOW, wall=start)
     with unit_of_work(engine) as s:  # the worker that held it died; the claim is still fresh
-        assert claim_due(s, NOW) == []
-    later = NOW + timedelta(minutes=11)
+        assert claim_due(s, NOW, wall=start + timedelta(minutes=9)) == []
     with unit_of_work(engine) as s:
-        assert claim_due(s, later) == [timer_id]
+        assert claim_due(s, NOW, wall=start + timedelta(minutes=11)) == [timer_id]
 
 
 def test_firing_twice_applies_the_expiry_once(engine: Engine) -> None:
