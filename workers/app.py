@@ -14,6 +14,9 @@ from celery import Celery
 from casework.settings import get_settings
 from workers.broker import TRANSPORT as FILESYSTEM_TRANSPORT
 
+# A host name only so kombu does not warn "No hostname was supplied" on every connection.
+EMBEDDED_URL = "filesystem://localhost//"
+
 
 def broker_options() -> tuple[str, dict[str, Any]]:
     settings = get_settings()
@@ -31,7 +34,7 @@ def broker_options() -> tuple[str, dict[str, Any]]:
         (folder / sub).mkdir(parents=True, exist_ok=True)
     queue = str(folder / "queue")
     # the filesystem transport needs data_folder_in and data_folder_out to be the same folder
-    return "filesystem://", {
+    return EMBEDDED_URL, {
         "data_folder_in": queue,
         "data_folder_out": queue,
         "processed_folder": str(folder / "processed"),
@@ -46,7 +49,7 @@ def make_app() -> Celery:
     app.conf.update(
         broker_transport_options=transport,
         # the filesystem transport with an atomic put (kombu's own can hand out a half-written file)
-        broker_transport=FILESYSTEM_TRANSPORT if url == "filesystem://" else None,
+        broker_transport=FILESYSTEM_TRANSPORT if url == EMBEDDED_URL else None,
         task_serializer="json",
         accept_content=["json"],
         result_serializer="json",

@@ -46,7 +46,7 @@ def test_filesystem_broker_worker_applies_a_due_expiry(
     from workers.tasks import sweep
 
     url, options = broker_options()
-    assert url == "filesystem://" and Path(options["data_folder_in"]).is_dir()
+    assert url == "filesystem://localhost//" and Path(options["data_folder_in"]).is_dir()
     app.close()  # drop connections made for another test's broker folder
     app.conf.broker_url = url
     app.conf.broker_transport_options = options
