@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := var/demo.sqlite
 DEMO := CASEWORK_DATABASE_URL=sqlite:///$(DEMO_DB)
 
-.PHONY: run test lint install dev bench clean
+.PHONY: run test lint install dev bench bench-timers clean
 
 $(BIN)/casework: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/calendar.py
+
+## The timer sweep on PostgreSQL + Redis with real Celery workers (about 35 min; ARGS=--quick: a
+## smoke run). Needs PostgreSQL binaries and redis-server; see benchmarks/README.md.
+bench-timers: install
+	$(BIN)/python benchmarks/timers.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
