@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlalchemy import insert as sa_insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col
 
 from casework.alerts.recipients import unique
 from casework.models import Alert, Delivery, Notification, User
 from casework.settings import get_settings
+from casework.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -32,34 +36,44 @@ def raise_alert(
     agency_id: int | None = None,
     case_id: int | None = None,
 ) -> Alert | None:
-    """Record the alert unless its key is in the ledger already (then None)."""
-    if session.exec(select(Alert.id).where(Alert.key == key)).first() is not None:
+    """Record the alert unless its key is in the ledger already (then None). One statement
+    decides, also against a concurrent writer: INSERT … ON CONFLICT (key) DO NOTHING."""
+    values: dict[str, Any] = {
+        "key": key,
+        "kind": message.kind,
+        "agency_id": agency_id,
+        "case_id": case_id,
+        "subject": message.subject,
+        "body": message.body,
+        "link": message.link,
+        "created_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    alert_id = session.execute(
+        insert(Alert)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(col(Alert.id))
+    ).scalar()
+    if alert_id is None:
         return None
-    alert = Alert(
-        key=key,
-        kind=message.kind,
-        agency_id=agency_id,
-        case_id=case_id,
-        subject=message.subject,
-        body=message.body,
-        link=message.link,
-    )
-    try:
-        with session.begin_nested():  # a concurrent writer may have raised it a moment ago
-            session.add(alert)
-            session.flush()
-    except IntegrityError:
-        return None
-    assert alert.id is not None
     email = get_settings().smtp_host is not None
+    inbox: list[dict[str, Any]] = []
+    deliveries: list[dict[str, Any]] = []
     addresses: set[str] = set()
     for user in unique(users):
-        assert user.id is not None
-        session.add(Notification(alert_id=alert.id, user_id=user.id))
+        inbox.append({"alert_id": alert_id, "user_id": user.id})
         if email and user.email and user.email not in addresses:
             addresses.add(user.email)
-            session.add(Delivery(alert_id=alert.id, channel="email", target=user.email))
+            deliveries.append({"alert_id": alert_id, "channel": "email", "target": user.email})
     for url in dict.fromkeys(webhooks):
-        session.add(Delivery(alert_id=alert.id, channel="webhook", target=url))
-    session.flush()
-    return alert
+        deliveries.append({"alert_id": alert_id, "channel": "webhook", "target": url})
+    if inbox:
+        session.execute(sa_insert(Notification), inbox)
+    if deliveries:
+        session.execute(
+            sa_insert(Delivery), [{"status": "pending", "attempts": 0, **d} for d in deliveries]
+        )
+    # A plain record of what was raised (not attached to the session: the row is written).
+    return Alert(id=alert_id, **values)
