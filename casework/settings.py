@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     )
     sqlite_busy_timeout_ms: int = 10_000
     sweep_seconds: float = Field(default=30, description="how often beat runs the sweep")
+    sweep_batch: int = Field(
+        default=2000,
+        description="timers one sweep hands out at most; none while twice as many still wait",
+    )
     stale_claim_seconds: int = Field(
         default=600, description="a claim older than this is retaken (its worker died)"
     )

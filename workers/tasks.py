@@ -26,7 +26,8 @@ def sweep() -> int:
     stale = timedelta(seconds=settings.stale_claim_seconds)
     now = settings.instant()
     with unit_of_work(engine_for()) as session:
-        timer_ids = claim_due(session, now, stale_after=stale)
+        batch = settings.sweep_batch
+        timer_ids = claim_due(session, now, batch, stale, max_in_flight=2 * batch)
     with unit_of_work(engine_for()) as session:
         delivery_ids = queue_due(session, now, stale_after=stale)
     for timer_id in timer_ids:

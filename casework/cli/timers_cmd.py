@@ -94,7 +94,7 @@ def sweep_now() -> None:
     now, day = config.instant(), config.current_day()
     stale = timedelta(seconds=config.stale_claim_seconds)
     with writing() as session:
-        ids = claim_due(session, now, stale_after=stale)
+        ids = claim_due(session, now, config.sweep_batch, stale)
     outcomes: dict[str, int] = {}
     for timer_id in ids:
         with writing() as session:

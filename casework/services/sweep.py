@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from casework.alerts import recipients, texts
@@ -46,11 +46,24 @@ def claim_due(
     stale_after: timedelta = timedelta(minutes=10),
     *,
     wall: datetime | None = None,
+    max_in_flight: int | None = None,
 ) -> list[int]:
     """Claim up to `limit` timers due at `now` for this sweep; return their ids. `now` may be
     an injected clock; claims are leases on the wall clock (`wall`, default the real time),
-    so a claim lost with its message goes stale even while the injected clock stands still."""
+    so a claim lost with its message goes stale even while the injected clock stands still.
+    With `max_in_flight`, claims stop while that many fresh claims wait for workers: a mass of
+    reminders due at 09:00 is handed out as fast as it is fired, and no claim goes stale in a
+    queue."""
     wall = wall or utcnow()
+    if max_in_flight is not None:
+        waiting = session.exec(
+            select(func.count())
+            .select_from(Timer)
+            .where(col(Timer.status) == "claimed", col(Timer.claimed_at) >= wall - stale_after)
+        ).one()
+        limit = min(limit, max_in_flight - waiting)
+        if limit <= 0:
+            return []
     due = or_(
         and_(col(Timer.status) == "pending", col(Timer.fire_at) <= now),
         and_(col(Timer.status) == "claimed", col(Timer.claimed_at) < wall - stale_after),

@@ -147,3 +147,23 @@ def test_a_held_expiry_applies_once_the_year_is_confirmed(engine: Engine) -> Non
         assert fire_timer(s, expiry_id, date(2027, 6, 30)).outcome == "fired"
     with Session(engine) as s:
         assert s.exec(select(Case)).one().outcome == "other.correction_not_submitted"
+
+
+def test_claims_stop_while_enough_wait_for_workers(engine: Engine) -> None:
+    """A mass of due timers is handed out as fast as it is fired (back-pressure), so no claim
+    ages in a queue until it goes stale."""
+    _expiring(engine, 12)
+    start = utcnow()
+    with unit_of_work(engine) as s:
+        first = claim_due(s, NOW, 5, wall=start, max_in_flight=8)
+    with unit_of_work(engine) as s:
+        second = claim_due(s, NOW, 5, wall=start, max_in_flight=8)  # only 3 more may wait
+    with unit_of_work(engine) as s:
+        assert claim_due(s, NOW, 5, wall=start, max_in_flight=8) == []
+    assert len(first) == 5 and len(second) == 3
+    for timer_id in first:  # the workers fire five
+        with unit_of_work(engine) as s:
+            assert fire_timer(s, timer_id, TODAY).outcome == "fired"
+    with unit_of_work(engine) as s:
+        third = claim_due(s, NOW, 5, wall=start, max_in_flight=8)
+    assert len(third) == 4 and not set(third) & set(first + second)
