@@ -76,11 +76,36 @@ def test_a_writer_and_a_reader_in_parallel_lose_nothing(tmp_path: Path) -> None:
                 received.append(message.payload["n"])
                 message.ack()
 
-    reader = threading.Thread(target=consume)
-    reader.start()
+    # The queue is bound before the reader starts: kombu remembers declared queues per process,
+    # so a second declaration in another thread skips the binding (not what this test is about)
     with Connection("filesystem://", transport=broker.TRANSPORT, transport_options=options) as conn:
         queue = conn.SimpleQueue(qname)
+        reader = threading.Thread(target=consume)
+        reader.start()
         for n in range(count):
             queue.put({"n": n})
     reader.join(timeout=60)
     assert not failures and sorted(received) == list(range(count))
+
+
+def test_the_exchange_table_is_never_read_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kombu creates the table file empty and then writes it: a publisher in another process
+    read it empty (JSONDecodeError, seen in CI). Here a reader sees the old table or the new."""
+    options = _options(tmp_path)
+    with Connection("filesystem://", transport=broker.TRANSPORT, transport_options=options) as conn:
+        channel = conn.default_channel
+        channel._queue_bind("tasks", "a", None, "qa")
+        read_meanwhile: list[list[str]] = []
+        real_replace = os.replace
+
+        def replace(src: str, dst: str) -> None:
+            read_meanwhile.append([q.queue for q in channel.get_table("tasks")])
+            real_replace(src, dst)
+
+        monkeypatch.setattr(broker.os, "replace", replace)
+        channel._queue_bind("tasks", "b", None, "qb")
+        monkeypatch.setattr(broker.os, "replace", real_replace)
+        assert read_meanwhile == [["qa"]]  # the whole old table while the new one is written
+        assert sorted(q.queue for q in channel.get_table("tasks")) == ["qa", "qb"]
