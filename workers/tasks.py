@@ -54,8 +54,5 @@ def send(delivery_id: int) -> str:
 @app.task(name="casework.daily")
 def daily_jobs() -> int:
     """The overdue digest per agency and the calendar check (each once a day)."""
-    now = get_settings().instant()
     with unit_of_work(engine_for()) as session:
-        digests = daily.overdue_digests(session, now)
-        calendar = daily.calendar_check(session, now)
-    return len(digests) + (calendar is not None)
+        return sum(daily.run_daily(session, get_settings().instant()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import insert as sa_insert
@@ -12,8 +13,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
+from casework.alerts import recipients
 from casework.alerts.recipients import unique
-from casework.models import Alert, Delivery, Notification, User
+from casework.models import Agency, Alert, Case, Delivery, Notification, User
 from casework.settings import get_settings
 from casework.timeutil import utcnow
 
@@ -77,3 +79,25 @@ def raise_alert(
         )
     # A plain record of what was raised (not attached to the session: the row is written).
     return Alert(id=alert_id, **values)
+
+
+def alert_case(
+    session: Session,
+    case: Case,
+    agency: Agency,
+    key: str,
+    message: Message,
+    day: date,
+    *,
+    escalate: bool = False,
+) -> Alert | None:
+    """Tell the case's handler (and the agency's webhook); with `escalate`, also the approvers
+    of the agency and of its district offices (and their webhooks)."""
+    users = recipients.handlers(session, case, day)
+    webhooks = [agency.webhook_url] if agency.webhook_url else []
+    if escalate:
+        approvers, hooks = recipients.escalation(session, agency, day)
+        users, webhooks = [*users, *approvers], [*webhooks, *hooks]
+    return raise_alert(
+        session, key, message, users, webhooks, agency_id=case.agency_id, case_id=case.id
+    )

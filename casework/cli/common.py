@@ -110,11 +110,16 @@ def reading() -> Iterator[Session]:
         yield session
 
 
-def acting_user(session: Session, username: str | None, agency: Agency, day: date) -> Actor:
-    name = username or os.environ.get("CASEWORK_USER")
+def username(as_user: str | None) -> str:
+    """The user a command acts as: --as, else CASEWORK_USER."""
+    name = as_user or os.environ.get("CASEWORK_USER")
     if not name:
         fail("请用 --as 指定操作人（或设置环境变量 CASEWORK_USER）")
-    return actor_for(session, name, agency, day)
+    return name
+
+
+def acting_user(session: Session, as_user: str | None, agency: Agency, day: date) -> Actor:
+    return actor_for(session, username(as_user), agency, day)
 
 
 def print_json(data: Any) -> None:

@@ -4,13 +4,12 @@ deliveries)."""
 from __future__ import annotations
 
 import json
-import os
 
 import typer
 from rich.markup import escape
 from sqlmodel import col, select
 
-from casework.cli.common import console, engine, fail, reading, settings, writing
+from casework.cli.common import console, engine, fail, reading, settings, username, writing
 from casework.models import Alert, Delivery
 from casework.services.delivery import deliver_due
 from casework.services.directory import user_by_name
@@ -38,13 +37,6 @@ STATUS_LABELS = {
 }
 
 
-def _user_name(as_user: str | None) -> str:
-    name = as_user or os.environ.get("CASEWORK_USER")
-    if not name:
-        fail("请用 --as 指定用户（或设置环境变量 CASEWORK_USER）")
-    return name
-
-
 @inbox_app.callback()
 def show(
     ctx: typer.Context,
@@ -57,7 +49,7 @@ def show(
     if ctx.invoked_subcommand is not None:
         return
     with reading() as session:
-        user = user_by_name(session, _user_name(as_user))
+        user = user_by_name(session, username(as_user))
         items = inbox(session, user, unread_only=not everything, limit=limit)
     if as_json:
         rows = [
@@ -94,7 +86,7 @@ def read(
     as_user: str | None = typer.Option(None, "--as", help="用户名"),
 ) -> None:
     with writing() as session:
-        user = user_by_name(session, _user_name(as_user))
+        user = user_by_name(session, username(as_user))
         changed = mark_read(session, user, ids, settings().instant())
     console.print(f"已标为已读：{changed} 条")
 

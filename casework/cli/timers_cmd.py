@@ -9,6 +9,7 @@ from rich.markup import escape
 from sqlmodel import col, select
 
 from casework.cli.common import console, engine, fail, parse_date, reading, settings, today, writing
+from casework.cli.inbox_cmd import STATUS_LABELS as DELIVERY_STATUSES
 from casework.models import Case, Timer
 from casework.services import daily, recompute, timers
 from casework.services.delivery import deliver_due
@@ -101,8 +102,7 @@ def sweep_now() -> None:
             fired = fire_timer(session, timer_id, day)
         outcomes[fired.outcome] = outcomes.get(fired.outcome, 0) + 1
     with writing() as session:
-        digests = daily.overdue_digests(session, now)
-        calendar = daily.calendar_check(session, now)
+        digests, calendar = daily.run_daily(session, now)
     sent = deliver_due(engine(), config, now)
     labels = {
         "fired": "已执行",
@@ -113,7 +113,8 @@ def sweep_now() -> None:
     }
     parts = [f"{labels[k]} {v}" for k, v in sorted(outcomes.items())]
     console.print(f"定时器 {len(ids)} 个" + (f"（{'，'.join(parts)}）" if parts else ""))
-    console.print(f"逾期汇总 {len(digests)} 份；日历提醒 {'1' if calendar else '0'} 份")
-    console.print("通知发送：" + ("；".join(f"{k} {v}" for k, v in sorted(sent.items())) or "无"))
+    console.print(f"逾期汇总 {digests} 份；日历提醒 {calendar} 份")
+    sending = "；".join(f"{DELIVERY_STATUSES.get(k, k)} {v}" for k, v in sorted(sent.items()))
+    console.print("通知发送：" + (sending or "无"))
     if outcomes.get("failed") or sent.get("failed"):
         raise typer.Exit(1)

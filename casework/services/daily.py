@@ -104,3 +104,10 @@ def calendar_check(session: Session, now: datetime) -> Alert | None:
         return None
     message = texts.calendar_missing(next_year, day)
     return raise_alert(session, f"calendar:{next_year}:{day.isoformat()}", message, admins)
+
+
+def run_daily(session: Session, now: datetime) -> tuple[int, int]:
+    """Both daily jobs; (digests raised, calendar reminders raised)."""
+    digests = overdue_digests(session, now)
+    calendar = calendar_check(session, now)
+    return len(digests), int(calendar is not None)

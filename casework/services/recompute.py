@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlmodel import Session, col, select
 
 from casework.alerts import recipients, texts
-from casework.alerts.ledger import raise_alert
+from casework.alerts.ledger import alert_case
 from casework.models import CalendarAudit, Case
 from casework.services import timers
 from casework.services.projection import deadline_columns
@@ -43,13 +43,9 @@ def _tell_handler(
     reason: str,
     key: str,
 ) -> None:
-    handler = recipients.handlers(session, ctx.case, get_settings().current_day())
     name = recipients.handler_name(session, ctx.case)
     message = texts.moved(ctx.case, ctx.agency, clock, old, new, reason, name)
-    hooks = [ctx.agency.webhook_url] if ctx.agency.webhook_url else []
-    raise_alert(
-        session, key, message, handler, hooks, agency_id=ctx.case.agency_id, case_id=ctx.case.id
-    )
+    alert_case(session, ctx.case, ctx.agency, key, message, get_settings().current_day())
 
 
 def _open_cases(session: Session, agency_id: int | None) -> list[Case]:

@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from casework.alerts import recipients, texts
-from casework.alerts.ledger import raise_alert
+from casework.alerts.ledger import alert_case
 from casework.errors import CaseworkError
 from casework.models import Agency, Case, Timer
 from casework.services.claims import claim
@@ -88,6 +88,12 @@ def fire_timer(session: Session, timer_id: int, today: date, *, notify: bool = T
     return _expire(session, timer, case, today, notify)
 
 
+def _agency(session: Session, case: Case) -> Agency:
+    agency = session.get(Agency, case.agency_id)
+    assert agency is not None
+    return agency
+
+
 def _finish(session: Session, timer: Timer, status: str) -> None:
     timer.status, timer.claimed_at = status, None
     if status in ("done", "skipped"):
@@ -102,7 +108,10 @@ def _expire(session: Session, timer: Timer, case: Case, today: date, notify: boo
     clock = Clock(timer.clock)
     if timer.provisional:  # an applicant's period ending on a provisional date: an approver
         _finish(session, timer, "held")  # decides (confirm_expiry); told once
-        _alert_case(session, case, f"{timer.key}:held", today, escalate=True, held=(clock, timer))
+        agency = _agency(session, case)
+        handler = recipients.handler_name(session, case)
+        message = texts.held(case, agency, clock, timer.due_on, handler)
+        alert_case(session, case, agency, f"{timer.key}:held", message, today, escalate=True)
         return Fired("held", case.ref, timer.action, timer.fire_on)
     savepoint = session.begin_nested()
     try:
@@ -128,7 +137,11 @@ def _expire(session: Session, timer: Timer, case: Case, today: date, notify: boo
     session.refresh(timer)
     _finish(session, timer, "done")
     if notify:
-        _alert_case(session, performed.case, f"{timer.key}:done", today, expired=(clock, timer))
+        closed, agency = performed.case, _agency(session, case)
+        handler = recipients.handler_name(session, closed)
+        label = action_spec(timer.action).label
+        message = texts.expired(closed, agency, clock, timer.due_on, label, handler)
+        alert_case(session, closed, agency, f"{timer.key}:done", message, today)
     return Fired("fired", case.ref, timer.action, timer.fire_on)
 
 
@@ -142,7 +155,7 @@ def _remind(session: Session, timer: Timer, case: Case, today: date) -> Fired:
         _finish(session, timer, "cancelled")  # the clock moved on since the last sync
         return Fired("gone")
     left = ctx.calendar.count_between(today, view.due) if today < view.due else 0
-    handler = recipients.handlers(session, case, today)
+    overdue = timer.threshold == "overdue"
     message = texts.reminder(
         case,
         ctx.agency,
@@ -150,49 +163,8 @@ def _remind(session: Session, timer: Timer, case: Case, today: date) -> Fired:
         timer.threshold,
         left,
         recipients.handler_name(session, case),
-        bool(recipients.district_offices(session, ctx.agency)),
+        overdue and bool(recipients.district_offices(session, ctx.agency)),
     )
-    users, webhooks = handler, [ctx.agency.webhook_url] if ctx.agency.webhook_url else []
-    if timer.threshold == "overdue":
-        approvers, hooks = recipients.escalation(session, ctx.agency, today)
-        users, webhooks = [*handler, *approvers], [*webhooks, *hooks]
-    raise_alert(
-        session, timer.key, message, users, webhooks, agency_id=case.agency_id, case_id=case.id
-    )
+    alert_case(session, case, ctx.agency, timer.key, message, today, escalate=overdue)
     _finish(session, timer, "done")
     return Fired("fired", case.ref, timer.threshold, timer.fire_on)
-
-
-def _alert_case(
-    session: Session,
-    case: Case,
-    key: str,
-    today: date,
-    *,
-    escalate: bool = False,
-    held: tuple[Clock, Timer] | None = None,
-    expired: tuple[Clock, Timer] | None = None,
-) -> None:
-    agency = session.get(Agency, case.agency_id)
-    assert agency is not None
-    handler = recipients.handlers(session, case, today)
-    if held is not None:
-        message = texts.held(
-            case, agency, held[0], held[1].due_on, recipients.handler_name(session, case)
-        )
-    else:
-        assert expired is not None
-        label = action_spec(expired[1].action).label
-        message = texts.expired(
-            case,
-            agency,
-            expired[0],
-            expired[1].due_on,
-            label,
-            recipients.handler_name(session, case),
-        )
-    users, webhooks = handler, [agency.webhook_url] if agency.webhook_url else []
-    if escalate:
-        approvers, hooks = recipients.escalation(session, agency, today)
-        users, webhooks = [*handler, *approvers], [*webhooks, *hooks]
-    raise_alert(session, key, message, users, webhooks, agency_id=case.agency_id, case_id=case.id)

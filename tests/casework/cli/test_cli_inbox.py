@@ -45,7 +45,7 @@ def test_a_webhook_that_cannot_be_reached_is_recorded_with_its_error(
     assert set_hook.code == 0 and "http://127.0.0.1:9/hook" in set_hook.out, set_hook
     _at(cli_env, "2026-12-11", "09:30")
     swept = office("timers", "sweep")
-    assert swept.code == 0 and "pending 1" in swept.out, swept
+    assert swept.code == 0 and "通知发送：待发送 1" in swept.out, swept
     listed = office("notify", "list", "--status", "pending")
     assert listed.code == 0 and "webhook http://127.0.0.1:9/hook" in listed.out, listed
     assert "错误：ConnectError" in listed.out
