@@ -25,6 +25,7 @@ analysis: benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import cProfile
 import io
@@ -587,7 +588,8 @@ RECEIVED = re.compile(r"Task (casework\.\w+)\[([0-9a-f-]+)\] received")
 
 
 def task_log(workers: list[Child]) -> tuple[Counter[str], dict[str, list[float]], Counter[str]]:
-    """(outcomes of casework.fire, run times per task name, receipts per fire task id)."""
+    """(outcomes of the timers casework.fire fired, run times per task name, receipts per
+    fire task id)."""
     outcomes: Counter[str] = Counter()
     runtimes: dict[str, list[float]] = {}
     received: Counter[str] = Counter()
@@ -595,8 +597,8 @@ def task_log(workers: list[Child]) -> tuple[Counter[str], dict[str, list[float]]
         body = w.text()
         for name, _tid, seconds, result in SUCCEEDED.findall(body):
             runtimes.setdefault(name, []).append(float(seconds))
-            if name == "casework.fire":
-                outcomes[result.strip().strip("'")] += 1
+            if name == "casework.fire":  # a batch's counts, e.g. {'fired': 98, 'gone': 2}
+                outcomes.update(ast.literal_eval(result.strip()))
         for name, tid in RECEIVED.findall(body):
             if name == "casework.fire":
                 received[tid] += 1
@@ -625,7 +627,8 @@ class SizeResult:
     gone: int
     other: dict[str, int]
     attempts_gt1: int
-    fire_ms: float
+    fire_ms: float  # fire tasks' run time per timer
+    fire_tasks: int
     sweep_ms: float
     sweeps: int
     queue_peak: int
@@ -751,7 +754,8 @@ def run_size(
         gone=gone,
         other=dict(outcomes),
         attempts_gt1=attempts_gt1,
-        fire_ms=1000 * statistics.fmean(fires) if fires else 0.0,
+        fire_ms=1000 * sum(fires) / max(1, sum(outcomes.values()) + fired + gone),
+        fire_tasks=len(fires),
         sweep_ms=1000 * statistics.fmean(sweeps) if sweeps else 0.0,
         sweeps=len(sweeps) if args.trigger == "beat" else -1,
         queue_peak=queue_peak,
@@ -829,7 +833,7 @@ def run_eta(args: argparse.Namespace, admin_url: str, broker: str, tmp: Path) ->
         eta = datetime.now(UTC) + timedelta(seconds=args.eta_seconds)
         began = time.monotonic()
         for timer_id in ids:
-            tasks.fire.apply_async((timer_id,), eta=eta)
+            tasks.fire.apply_async(([timer_id],), eta=eta)  # one reminder per task
         enqueue_s = time.monotonic() - began
         print(
             f"   sent {count:,} ETA tasks in {enqueue_s:.1f} s; observing for "
@@ -879,59 +883,30 @@ def run_eta(args: argparse.Namespace, admin_url: str, broker: str, tmp: Path) ->
 
 
 PHASES = {
-    "fire_timer": "fire_timer",
-    "context_for": "  context_for (the case's events, calendar, clocks)",
-    "calendar_for": "    calendar_for (2 queries, then the cache key)",
+    "fire_timers": "fire_timers (one batch)",
+    "contexts_for": "  contexts_for (the cases' events, calendars, clocks)",
+    "calendar_for": "    calendar_for (2 queries per agency, then the cache key)",
     "compute_clocks": "    compute_clocks",
-    "handlers": "  recipients.handlers",
     "reminder": "  texts.reminder",
-    "raise_alert": "  raise_alert (SELECT, SAVEPOINT, INSERT alert, RELEASE, INSERT notification)",
-    "_finish": "  mark the timer done (UPDATE)",
-    "rest": "  the rest (SELECT timer FOR UPDATE, get the case, ORM)",
+    "alert_cases": "  alert_cases (recipients; INSERT alerts … ON CONFLICT; inbox rows)",
+    "rest": "  the rest (lock the cases and timers, mark them done, flush)",
     "commit": "commit",
     "uow": "unit of work (session, connection checkout with pre-ping, close)",
     "sql": "of all the above, in SQL statements (round trip + server)",
 }
 
 
-def _upsert_alert(
-    session: Any,
-    key: str,
-    message: Any,
-    users: Any,
-    webhooks: Any = (),
-    *,
-    agency_id: int | None = None,
-    case_id: int | None = None,
-) -> int | None:
-    """What-if for the profile: the ledger entry by one INSERT … ON CONFLICT DO NOTHING
-    (no SELECT, no SAVEPOINT); inbox rows in one INSERT. (No e-mail or webhook here.)"""
-    from sqlalchemy.dialects.postgresql import insert
-
-    from casework.alerts.recipients import unique
-    from casework.models import Alert, Notification
-
-    row = {"key": key, "kind": message.kind, "agency_id": agency_id, "case_id": case_id,
-           "subject": message.subject, "body": message.body, "link": message.link,
-           "created_at": datetime.now(UTC)}  # fmt: skip
-    statement = insert(Alert).values(row).on_conflict_do_nothing(index_elements=["key"])
-    alert_id = session.execute(statement.returning(Alert.id)).scalar()
-    if alert_id is not None:
-        rows = [{"alert_id": alert_id, "user_id": u.id} for u in unique(users)]
-        session.execute(insert(Notification), rows)
-    return alert_id
-
-
 def run_profile(args: argparse.Namespace, admin_url: str, tmp: Path) -> None:
-    """In this process, no Celery: claim due timers and fire `--profile` of them one unit of
-    work each, as the task does. Each phase is timed by a wrapper (no profiler overhead), SQL
-    statements are counted and timed; then cProfile; then what-ifs for the suggestions."""
-    from casework.alerts import recipients, texts
+    """In this process, no Celery: claim due timers and fire `--profile` of them in batches of
+    --batch per unit of work, as the fire task does. Each phase is timed by a wrapper (no
+    profiler overhead), SQL statements are counted and timed; then cProfile; then batch
+    sizes compared in interleaved rounds."""
+    from casework.alerts import texts
     from casework.services import snapshots, sweep
 
-    n = args.profile
+    n, per = args.profile, args.batch
     name = "bench_timers_profile"
-    print(f"\n== profile: firing {n:,} due reminders at a time, in-process …", flush=True)
+    print(f"\n== profile: firing {n:,} due reminders, {per} per transaction, in-process …")
     db_url, t, _p, _fill = build(admin_url, name, 7 * n, 7 * n)
     engine = make_engine(db_url)
     spent: Counter[str] = Counter()
@@ -951,10 +926,6 @@ def run_profile(args: argparse.Namespace, admin_url: str, tmp: Path) -> None:
 
     originals: list[tuple[Any, str, Any]] = []
 
-    def patch(owner: Any, attr: str, replacement: Any) -> None:
-        originals.append((owner, attr, getattr(owner, attr)))
-        setattr(owner, attr, replacement)
-
     def timed(owner: Any, attr: str) -> None:
         inner = getattr(owner, attr)
 
@@ -965,11 +936,12 @@ def run_profile(args: argparse.Namespace, admin_url: str, tmp: Path) -> None:
             finally:
                 spent[attr] += time.perf_counter() - began
 
-        patch(owner, attr, wrapper)
+        originals.append((owner, attr, inner))
+        setattr(owner, attr, wrapper)
 
-    for owner, attr in ((sweep, "context_for"), (snapshots, "calendar_for"),
-                        (snapshots, "compute_clocks"), (recipients, "handlers"),
-                        (texts, "reminder"), (sweep, "raise_alert"), (sweep, "_finish")):  # fmt: skip
+    for owner, attr in ((sweep, "contexts_for"), (snapshots, "calendar_for"),
+                        (snapshots, "compute_clocks"), (texts, "reminder"),
+                        (sweep, "alert_cases")):  # fmt: skip
         timed(owner, attr)
     with unit_of_work(engine) as s:
         began = time.perf_counter()
@@ -977,77 +949,62 @@ def run_profile(args: argparse.Namespace, admin_url: str, tmp: Path) -> None:
         claim_s = time.perf_counter() - began
     batches = [ids[i * n : (i + 1) * n] for i in range(3)]
 
-    def fire_all(batch: list[int], per_transaction: int = 1) -> float:
+    def fire_all(timer_ids: list[int], per_transaction: int) -> float:
         began = time.perf_counter()
-        for i in range(0, len(batch), per_transaction):
+        for i in range(0, len(timer_ids), per_transaction):
             with unit_of_work(engine) as s:
                 before = time.perf_counter()
-                for timer_id in batch[i : i + per_transaction]:
-                    outcome = sweep.fire_timer(s, timer_id, t.today).outcome
-                    assert outcome == "fired", outcome
-                spent["fire_timer"] += time.perf_counter() - before
+                chunk = timer_ids[i : i + per_transaction]
+                outcomes = [f.outcome for f in sweep.fire_timers(s, chunk, t.today)]
+                assert outcomes == ["fired"] * len(chunk), Counter(outcomes)
+                spent["fire_timers"] += time.perf_counter() - before
                 before = time.perf_counter()
                 s.commit()
                 spent["commit"] += time.perf_counter() - before
         return time.perf_counter() - began
 
-    fire_all(batches[0][:200])  # warm up: imports, caches, prepared statements
+    fire_all(batches[0][:200], per)  # warm up: imports, caches, prepared statements
     statements.clear()
     spent.clear()
-    seconds = fire_all(batches[1])
+    seconds = fire_all(batches[1], per)
     print(f"   claim_due({7 * n}): {claim_s * 1000:.0f} ms")
     print(f"   fire: {seconds / n * 1000:.2f} ms per timer, {n / seconds:.0f}/s in one process")
     print(
-        f"   SQL per fire: {sum(statements.values()) / n:.1f} statements + commit: "
-        + ", ".join(f"{k} {v / n:.1f}" for k, v in statements.most_common())
+        f"   SQL per timer: {sum(statements.values()) / n:.2f} statements + commit: "
+        + ", ".join(f"{k} {v / n:.2f}" for k, v in statements.most_common())
     )
-    inner = ("context_for", "handlers", "reminder", "raise_alert", "_finish")
-    spent["rest"] = spent["fire_timer"] - sum(spent[k] for k in inner)
-    spent["uow"] = seconds - spent["fire_timer"] - spent["commit"]
-    print("   time per fire by phase (ms; indented: part of the line above):")
+    inner = ("contexts_for", "reminder", "alert_cases")
+    spent["rest"] = spent["fire_timers"] - sum(spent[k] for k in inner)
+    spent["uow"] = seconds - spent["fire_timers"] - spent["commit"]
+    print("   time per timer by phase (ms; indented: part of the line above):")
     for key, label in PHASES.items():
-        print(f"     {spent[key] / n * 1000:6.2f}  {label}")
+        print(f"     {spent[key] / n * 1000:6.3f}  {label}")
     profiler = cProfile.Profile()
     profiler.enable()
-    fire_all(batches[2])
+    fire_all(batches[2], per)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
     print("   cProfile of another batch, by own time:")
     print("\n".join(out.getvalue().splitlines()[4:]))
     for owner, attr, original in reversed(originals):
         setattr(owner, attr, original)
-    calendars: dict[int | None, Any] = {}
-    calendar_for, raise_alert = snapshots.calendar_for, sweep.raise_alert
-
-    def cached_calendar(session: Any, agency_id: int | None = None) -> Any:
-        if agency_id not in calendars:
-            calendars[agency_id] = calendar_for(session, agency_id)
-        return calendars[agency_id]
-
-    variants = {  # (calendar_for, raise_alert, timers per transaction)
-        "as is": (calendar_for, raise_alert, 1),
-        "calendar cached in the process": (cached_calendar, raise_alert, 1),
-        "+ alert by INSERT … ON CONFLICT DO NOTHING": (cached_calendar, _upsert_alert, 1),
-        "+ 100 timers per transaction (a batch task)": (cached_calendar, _upsert_alert, 100),
-    }
+    sizes = (1, 10, 100, 500)
     rounds, chunk = 5, n // 5
     remaining = iter(ids[3 * n :])
-    wall: dict[str, list[float]] = {k: [] for k in variants}
-    cpu: dict[str, list[float]] = {k: [] for k in variants}
-    for _round in range(rounds):  # interleaved, so a busy moment does not hit one variant only
-        for label, (calendar, alert, per) in variants.items():
-            snapshots.calendar_for, sweep.raise_alert = calendar, alert
-            batch = [next(remaining) for _ in range(chunk)]
+    wall: dict[int, list[float]] = {k: [] for k in sizes}
+    cpu: dict[int, list[float]] = {k: [] for k in sizes}
+    for _round in range(rounds):  # interleaved, so a busy moment does not hit one size only
+        for size in sizes:
+            timer_ids = [next(remaining) for _ in range(chunk)]
             before = time.process_time()
-            wall[label].append(fire_all(batch, per) / chunk)
-            cpu[label].append((time.process_time() - before) / chunk)
-    snapshots.calendar_for, sweep.raise_alert = calendar_for, raise_alert
-    print(f"   what-ifs, {rounds} interleaved rounds of {chunk} (median ms per fire):")
+            wall[size].append(fire_all(timer_ids, size) / chunk)
+            cpu[size].append((time.process_time() - before) / chunk)
+    print(f"   timers per transaction, {rounds} interleaved rounds of {chunk} (median ms/timer):")
     print("       wall  this process's CPU")
-    for label in variants:
-        print(f"     {statistics.median(wall[label]) * 1000:6.2f}  "
-              f"{statistics.median(cpu[label]) * 1000:6.2f}  {label}")  # fmt: skip
+    for size in sizes:
+        print(f"     {statistics.median(wall[size]) * 1000:6.3f}  "
+              f"{statistics.median(cpu[size]) * 1000:6.3f}  {size} per transaction")  # fmt: skip
     engine.dispose()
     if not args.keep:
         drop_database(admin_url, name)
@@ -1076,7 +1033,7 @@ def report(args: argparse.Namespace, sizes: list[SizeResult], eta: EtaResult | N
         + (f" every {args.sweep_seconds:g} s" if args.trigger == "beat" else "")
     )
     print(
-        "\n| pending | due | fill s | all claimed s | all fired s | fired/s | fire task ms "
+        "\n| pending | due | fill s | all claimed s | all fired s | fired/s | fire ms per timer "
         "| alerts | duplicates | 'gone' | RSS idle MiB | RSS peak MiB (main+children) |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -1084,7 +1041,7 @@ def report(args: argparse.Namespace, sizes: list[SizeResult], eta: EtaResult | N
         dup = r.dup_alerts + max(0, r.fired - r.due) + r.attempts_gt1
         print(
             f"| {r.pending:,} | {r.due:,} | {r.fill_s:.1f} | {secs(r.claimed_s)} "
-            f"| {secs(r.fired_s)} | {r.rate:.0f} | {r.fire_ms:.1f} | {r.alerts:,} | {dup} "
+            f"| {secs(r.fired_s)} | {r.rate:.0f} | {r.fire_ms:.2f} | {r.alerts:,} | {dup} "
             f"| {r.gone} | {mib(r.rss_idle[0])} | {mib(r.rss_peak[0])} "
             f"({mib(r.rss_peak[1])}+{mib(r.rss_peak[2])}) |"
         )
@@ -1092,7 +1049,8 @@ def report(args: argparse.Namespace, sizes: list[SizeResult], eta: EtaResult | N
         extra = f", other outcomes {r.other}" if r.other else ""
         sweeps = f", {r.sweeps} sweep tasks ({r.sweep_ms:.0f} ms each)" if r.sweeps >= 0 else ""
         print(
-            f"  {r.pending:,}: {r.notifications:,} inbox rows, 'fired' results {r.fired:,}, "
+            f"  {r.pending:,}: {r.notifications:,} inbox rows, 'fired' results {r.fired:,} "
+            f"in {r.fire_tasks:,} fire tasks, "
             f"timers with attempts > 1: {r.attempts_gt1}, queue peak {r.queue_peak:,}"
             f"{sweeps}{extra}"
         )
@@ -1172,7 +1130,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=1, help="pool size per worker")
     parser.add_argument("--pool", default="prefork")
     parser.add_argument("--trigger", choices=["beat", "loop"], default="beat")
-    parser.add_argument("--sweep-seconds", type=float, default=1.0, help="beat's sweep interval")
+    parser.add_argument(
+        "--sweep-seconds", type=float, default=30.0, help="beat's sweep interval (the default)"
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="per size, seconds")
     parser.add_argument("--goal-seconds", type=float, default=120)
     parser.add_argument("--eta-count", type=int, default=50_000, help="0: no baseline")
@@ -1180,6 +1140,7 @@ def main() -> int:
     parser.add_argument("--eta-visibility", type=int, default=10, help="Redis visibility_timeout")
     parser.add_argument("--eta-observe", type=float, default=150, help="seconds to watch")
     parser.add_argument("--profile", type=int, default=0, help="fire N in-process under cProfile")
+    parser.add_argument("--batch", type=int, default=100, help="--profile: timers per unit")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds before/after a run")
     parser.add_argument("--postgres-url", help="an existing server (admin URL); else our own")
     parser.add_argument("--pgport", type=int, default=5440, help="port of our own cluster")

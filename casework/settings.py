@@ -30,6 +30,15 @@ class Settings(BaseSettings):
         default=2000,
         description="timers one sweep hands out at most; none while twice as many still wait",
     )
+    sweep_again_seconds: float = Field(
+        default=1,
+        ge=0,
+        description="while due timers wait unclaimed (a mass due at once), sweep again after "
+        "this many seconds instead of at beat's next tick",
+    )
+    fire_batch: int = Field(
+        default=100, ge=1, description="timers per fire task (fired in one transaction)"
+    )
     stale_claim_seconds: int = Field(
         default=600, description="a claim older than this is retaken (its worker died)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 import typer
@@ -13,7 +14,7 @@ from casework.cli.inbox_cmd import STATUS_LABELS as DELIVERY_STATUSES
 from casework.models import Case, Timer
 from casework.services import daily, recompute, timers
 from casework.services.delivery import deliver_due
-from casework.services.sweep import claim_due, fire_timer
+from casework.services.sweep import claim_due, fire_claimed
 from casework.timeutil import CHINA
 from workflows.actions import action_spec
 from workflows.clocks import Clock
@@ -94,17 +95,21 @@ def sweep_now() -> None:
     config = settings()
     now, day = config.instant(), config.current_day()
     stale = timedelta(seconds=config.stale_claim_seconds)
-    with writing() as session:
-        ids = claim_due(session, now, config.sweep_batch, stale)
-    outcomes: dict[str, int] = {}
-    for timer_id in ids:
+    outcomes: Counter[str] = Counter()
+    seen: set[int] = set()
+    while True:  # a batch at a time while full batches come (a failed timer is due again)
         with writing() as session:
-            fired = fire_timer(session, timer_id, day)
-        outcomes[fired.outcome] = outcomes.get(fired.outcome, 0) + 1
+            ids = claim_due(session, now, config.sweep_batch, stale)
+        outcomes.update(fire_claimed(engine(), ids, day, config.fire_batch))
+        fresh = set(ids) - seen
+        seen |= fresh
+        if len(ids) < config.sweep_batch or not fresh:
+            break
     with writing() as session:
         digests, calendar = daily.run_daily(session, now)
     sent = deliver_due(engine(), config, now)
     labels = {
+        "error": "出错（已记录日志，稍后重试）",
         "fired": "已执行",
         "held": "暂缓",
         "skipped": "已过时跳过",
@@ -112,9 +117,9 @@ def sweep_now() -> None:
         "failed": "失败",
     }
     parts = [f"{labels[k]} {v}" for k, v in sorted(outcomes.items())]
-    console.print(f"定时器 {len(ids)} 个" + (f"（{'，'.join(parts)}）" if parts else ""))
+    console.print(f"定时器 {len(seen)} 个" + (f"（{'，'.join(parts)}）" if parts else ""))
     console.print(f"逾期汇总 {digests} 份；日历提醒 {calendar} 份")
     sending = "；".join(f"{DELIVERY_STATUSES.get(k, k)} {v}" for k, v in sorted(sent.items()))
     console.print("通知发送：" + (sending or "无"))
-    if outcomes.get("failed") or sent.get("failed"):
+    if outcomes.get("failed") or outcomes.get("error") or sent.get("failed"):
         raise typer.Exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -59,16 +60,37 @@ def find_case(session: Session, ref: str, agency_code: str | None = None) -> Cas
 
 
 def context_for(session: Session, case: Case) -> CaseContext:
-    agency = session.get(Agency, case.agency_id)
-    assert agency is not None and case.id is not None
-    rows = tuple(
-        session.exec(
-            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.seq))
-        ).all()
-    )
-    events = tuple(event_record(r) for r in rows)
-    calendar = calendar_for(session, agency.id)
-    policy = policy_of(agency)
-    clocks = compute_clocks(case.received_on, events, calendar, policy)
-    snapshot = CaseSnapshot(case.state, case.received_on, events, case.outcome, clocks.dues, policy)
-    return CaseContext(case, agency, rows, calendar, clocks, snapshot)
+    assert case.id is not None
+    return contexts_for(session, [case])[case.id]
+
+
+def contexts_for(session: Session, cases: Sequence[Case]) -> dict[int, CaseContext]:
+    """The contexts of many cases at once (a batch of timers): one query for all their events,
+    each agency's calendar built once."""
+    ids = [case.id for case in cases if case.id is not None]
+    rows_of: dict[int, list[CaseEvent]] = {i: [] for i in ids}
+    if ids:
+        query = (
+            select(CaseEvent)
+            .where(col(CaseEvent.case_id).in_(ids))
+            .order_by(col(CaseEvent.case_id), col(CaseEvent.seq))
+        )
+        for row in session.exec(query).all():
+            rows_of[row.case_id].append(row)
+    calendars: dict[int | None, WorkingCalendar] = {}
+    out: dict[int, CaseContext] = {}
+    for case in cases:
+        agency = session.get(Agency, case.agency_id)
+        assert agency is not None and case.id is not None
+        if agency.id not in calendars:
+            calendars[agency.id] = calendar_for(session, agency.id)
+        calendar = calendars[agency.id]
+        rows = tuple(rows_of[case.id])
+        events = tuple(event_record(r) for r in rows)
+        policy = policy_of(agency)
+        clocks = compute_clocks(case.received_on, events, calendar, policy)
+        snapshot = CaseSnapshot(
+            case.state, case.received_on, events, case.outcome, clocks.dues, policy
+        )
+        out[case.id] = CaseContext(case, agency, rows, calendar, clocks, snapshot)
+    return out

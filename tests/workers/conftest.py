@@ -7,6 +7,7 @@ group and the whole group is killed when the test ends. Waiting is polling with 
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import itertools
 import os
@@ -17,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -279,9 +281,18 @@ def assert_closed_exactly_once(engine: Engine, cases: int = 1) -> None:
 
 
 def task_results(log: str, task: str) -> list[str]:
-    """The return values a worker logged for `task` ("Task casework.fire[…] succeeded in …s: 'fired'")."""
+    """The return values a worker logged for `task` ("Task casework.sweep[…] succeeded in …s: 3")."""
     pattern = rf"Task {re.escape(task)}\[[^\]]+\] succeeded in [^:]+: (.+)"
     return [m.group(1).strip() for m in re.finditer(pattern, log)]
+
+
+def fire_outcomes(log: str) -> Counter[str]:
+    """The outcomes of every casework.fire task a worker logged (each returns its counts,
+    e.g. "{'fired': 3, 'gone': 1}")."""
+    total: Counter[str] = Counter()
+    for result in task_results(log, "casework.fire"):
+        total.update(ast.literal_eval(result))
+    return total
 
 
 def ran_at_once(log: str, task: str) -> bool:

@@ -61,3 +61,18 @@ def test_the_reminder_policy_is_set_per_agency(office: CliRunner) -> None:
     assert_clean_error(office("agency", "set", "zhz", "--remind-before", "五"), "提醒天数")
     assert_clean_error(office("agency", "set", "zhz", "--remind-at", "9点"), "提醒时刻")
     assert_clean_error(office("agency", "set", "zhz", "--webhook", "ftp://x"), "webhook")
+
+
+def test_one_sweep_takes_every_due_timer_a_batch_at_a_time(
+    office: CliRunner, cli_env: pytest.MonkeyPatch
+) -> None:
+    """`timers sweep` (e.g. from cron) claims batch after batch until nothing due is left."""
+    cli_env.setenv("CASEWORK_SWEEP_BATCH", "1")
+    _at(cli_env, "2026-12-21", "09:00")  # a working day after the reply was due (2026-12-18)
+    swept = office("timers", "sweep")
+    assert swept.code == 0, swept
+    # the overdue escalation fires; the reply's and the correction notice's earlier reminders
+    # are past (a worker would have sent them on their day): eight claimed one at a time
+    assert "定时器 8 个（已执行 1，已过时跳过 7）" in swept.out, swept
+    assert office("timers", "sweep").out.startswith("定时器 0 个")
+    assert "已逾期" in office("inbox", "--as", "li").out

@@ -7,7 +7,7 @@ from datetime import date, time
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from casework.db import unit_of_work
 from casework.models import Alert, Case, Delivery, Timer
@@ -16,7 +16,7 @@ from casework.services.calendars import calendar_for, confirm_year, set_override
 from casework.services.directory import agency_by_code, set_reminder_policy
 from casework.services.recompute import with_recompute
 from casework.services.replay import load_file, replay
-from casework.services.sweep import claim_due, fire_timer
+from casework.services.sweep import claim_due, fire_timer, fire_timers
 from casework.timeutil import CHINA
 from tests.casework.services.alerting import at, inbox_of, live_reminders, people
 from tests.casework.services.helpers import act, register
@@ -233,3 +233,57 @@ def test_replaying_the_sample_history_raises_no_alert(engine: Engine) -> None:
         assert len(result.expiries) == 4
     with Session(engine) as s:
         assert s.exec(select(Alert)).all() == []
+
+
+def test_a_batch_of_reminders_fires_as_one_at_a_time_would(engine: Engine) -> None:
+    """The worker fires claimed timers a batch per transaction: the same alerts, recipients
+    and outcomes as firing them one by one, a case moved on since the claim included."""
+    with unit_of_work(engine) as s:
+        people(s)
+        cases = [register(s, f"R{i}", "2026-11-02") for i in range(6)]
+        for case in cases[1::2]:
+            act(s, case, "assign", "2026-11-02", handler="li")
+        ids = {case.ref: case.id for case in cases}
+        first = next(t for t in live_reminders(s) if t.threshold == "before:5")
+        day, clock = first.fire_on, first.clock
+    with unit_of_work(engine) as s:
+        claimed = claim_due(s, at(day.isoformat(), 9))
+        timers = s.exec(select(Timer).where(col(Timer.id).in_(claimed))).all()
+        of = {
+            s.get(Case, t.case_id).ref: t.id  # type: ignore[union-attr]
+            for t in timers
+            if (t.clock, t.threshold, t.fire_on) == (clock, "before:5", day)
+        }
+        for ref in ("R2", "R5"):  # moved on after the claim: the reminder no longer applies
+            act(s, s.get(Case, ids[ref]), "request_correction", day.isoformat(), period_wd=15)  # type: ignore[arg-type]
+    assert sorted(of) == [f"R{i}" for i in range(6)]
+    batch = [of["R2"], of["R0"], of["R1"], 10**9]  # 10**9: no such timer (gone)
+    with unit_of_work(engine) as s:
+        outcomes = [f.outcome for f in fire_timers(s, batch, day)]
+    assert outcomes == ["gone", "fired", "fired", "gone"]
+    single = []
+    for ref in ("R3", "R4", "R5"):
+        with unit_of_work(engine) as s:
+            single.append(fire_timer(s, of[ref], day).outcome)
+    assert single == ["fired", "fired", "gone"]
+    with unit_of_work(engine) as s:  # redelivered: nothing more
+        assert [f.outcome for f in fire_timers(s, batch, day)] == ["gone"] * 4
+    with Session(engine) as s:
+        alerts = {a.case_id: a for a in s.exec(select(Alert))}
+        assert set(alerts) == {ids[r] for r in ("R0", "R1", "R3", "R4")}
+
+        def text(ref: str) -> str:
+            alert = alerts[ids[ref]]
+            return (
+                (alert.subject + alert.body)
+                .replace(ref, "R")
+                .replace(f"/cases/{ids[ref]}", "/cases/N")
+            )
+
+        assert text("R0") == text("R4")  # unassigned: told to the agency's clerks
+        assert text("R1") == text("R3") != text("R0")  # assigned: names the handler
+        assert len(inbox_of(s, "li")) == 4 and inbox_of(s, "wang") == []
+        statuses = {t.id: t.status for t in s.exec(select(Timer).where(col(Timer.id).in_(claimed)))}
+        assert [statuses[of[r]] for r in sorted(of)] == ["done"] * 2 + ["cancelled"] + [
+            "done"
+        ] * 2 + ["cancelled"]
