@@ -1,1 +1,1 @@
-"""FastAPI app: thin doors onto casework services (the API issue fills this in)."""
+"""The HTTP API (DESIGN §6): FastAPI routers as thin doors onto casework's services."""

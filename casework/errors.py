@@ -43,3 +43,19 @@ class ActionError(CaseworkError):
 
 class Forbidden(CaseworkError):
     code = "forbidden"
+
+
+class Unauthorized(CaseworkError):
+    """No valid login (a missing, wrong, expired or revoked credential)."""
+
+    code = "unauthorized"
+
+
+class Throttled(CaseworkError):
+    """Too many failed logins: try again after `retry_after` seconds."""
+
+    code = "throttled"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -66,6 +66,26 @@ class Settings(BaseSettings):
         default=600, description="how often beat checks the daily digest and calendar jobs"
     )
 
+    # HTTP API and logins (DESIGN §6)
+    host: str = Field(default="127.0.0.1", description="`casework serve` listens here")
+    port: int = Field(default=8000, ge=1, le=65535)
+    api_workers: int = Field(default=1, ge=1, description="uvicorn worker processes")
+    token_hours: float = Field(default=12, gt=0, description="a login lasts this long")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="failed logins per user (or 4× per address) in the window"
+    )
+    login_window_minutes: float = Field(default=15, gt=0, description="the throttling window")
+    cookie_secure: bool = Field(
+        default=False, description="send the session cookie over HTTPS only (set behind TLS)"
+    )
+    admin_password: str | None = Field(
+        default=None,
+        description="the first administrator's password on first start (else one is printed)",
+    )
+    metrics_token: str | None = Field(
+        default=None, description="/metrics answers loopback, or a bearer of this token"
+    )
+
     def instant(self) -> datetime:
         """Now — or the injected clock."""
         if self.now is not None:

@@ -53,7 +53,7 @@ class Register(Payload):
     delivery: Literal["paper", "electronic", "pickup"] | None = None
     # 责令重新答复: the id of the appeal whose decision ordered this reply anew; the case is
     # received on the day the agency receives that decision
-    follow_up_of: int | None = Field(default=None, ge=1)
+    follow_up_of: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
     @model_validator(mode="after")
     def _receipt_date(self) -> Self:

@@ -29,10 +29,20 @@ _MESSAGES: dict[str, str] = {
     "decimal_whole_digits": "金额过大",
     "date_from_datetime_inexact": "须为日期（YYYY-MM-DD），不能带时间",
     "date_future": "不能是将来的日期",
+    "json_invalid": "不是有效的 JSON",
+    "json_type": "不是有效的 JSON",
+    "string_pattern_mismatch": "格式不正确",
+    "bool_type": "须为是/否",
+    "datetime_parsing": "须为日期时间（ISO 8601）",
+    "datetime_type": "须为日期时间（ISO 8601）",
+    "too_long": "项数过多",
+    "too_short": "项数不足",
+    "string_unicode": "须为文本",
 }
 
 
-def _message(error: Any) -> str:
+def message(error: Any) -> str:
+    """One pydantic error (a dict from `ValidationError.errors()`) in Chinese."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "value_error":
@@ -58,5 +68,5 @@ def describe(exc: ValidationError) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for error in exc.errors():
         path = ".".join(str(part) for part in error["loc"])
-        out.append((path, _message(error)))
+        out.append((path, message(error)))
     return out

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import typer
 
 from casework.cli.common import (
@@ -18,7 +16,7 @@ from casework.cli.common import (
 )
 from casework.db import read_session
 from casework.migrate import current_revision, head_revision
-from casework.services import calendars, recompute
+from casework.services import calendar_admin, calendars, recompute
 from casework.services.directory import agency_by_code
 from casework.workdays import WorkingCalendar, default_calendar, format_day
 
@@ -79,39 +77,26 @@ def show(
     agency: str | None = typer.Option(None, "--agency"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    cal = _calendar(agency)
-    first, last = date(year, 1, 1), date(year, 12, 31)
     try:
-        cal.day_info(first)
-        cal.day_info(last)
+        view = calendars.year_view(_calendar(agency), year)
     except ValueError as error:
         fail(str(error))
-    rows = []
-    day = first
-    while day <= last:
-        info = cal.day_info(day)
-        weekend = day.weekday() >= 5
-        if info.workday == weekend or info.reason not in ("工作日", "周六", "周日"):
-            rows.append(info)
-        day += timedelta(days=1)
-    provisional = cal.is_provisional(first)
     if as_json:
         print_json(
             {
                 "year": year,
-                "provisional": provisional,
-                "working_days": cal.count_between(first - timedelta(days=1), last),
+                "provisional": view.provisional,
+                "working_days": view.working_days,
                 "days": [
                     {"date": i.day.isoformat(), "workday": i.workday, "reason": i.reason}
-                    for i in rows
+                    for i in view.days
                 ],
             }
         )
         return
-    status = "暂定（放假安排尚未公布，按临时规则推算）" if provisional else "已公布"
-    total = cal.count_between(first - timedelta(days=1), last)
-    console.print(f"{year}年：{status}；全年工作日 {total} 天")
-    for info in rows:
+    status = "暂定（放假安排尚未公布，按临时规则推算）" if view.provisional else "已公布"
+    console.print(f"{year}年：{status}；全年工作日 {view.working_days} 天")
+    for info in view.days:
         kind = "上班" if info.workday else "休息"
         console.print(f"  {format_day(info.day)} {kind}  {info.reason}")
 
@@ -129,14 +114,7 @@ def set_day(
     engine()
     with writing() as session:
         agency_row = agency_by_code(session, agency) if agency else None
-        _, moved = recompute.with_recompute(
-            session,
-            lambda: calendars.set_override(
-                session, when, kind == "work", source, "cli", agency_row
-            ),
-            reason=f"日历调整：{when} {'上班' if kind == 'work' else '休息'}（{source}）",
-            agency_id=agency_row.id if agency_row else None,
-        )
+        moved = calendar_admin.set_day(session, when, kind == "work", source, "cli", agency_row)
     scope = f"机关 {agency}" if agency else "全国"
     console.print(
         f"已设定 {format_day(when)} 为{'工作日' if kind == 'work' else '休息日'}（{scope}；依据：{source}）"
@@ -150,11 +128,7 @@ def confirm(
     source: str = typer.Option(..., "--source", help="国务院办公厅通知的文号或网址"),
 ) -> None:
     with writing() as session:
-        _, moved = recompute.with_recompute(
-            session,
-            lambda: calendars.confirm_year(session, year, source, "cli"),
-            reason=f"{year}年放假安排已载入（{source}）",
-        )
+        moved = calendar_admin.confirm(session, year, source, "cli")
     console.print(f"{year}年放假安排已确认（依据：{source}）")
     _print_moved(moved)
 

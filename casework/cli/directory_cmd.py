@@ -1,13 +1,16 @@
-"""`casework agency add|list|rename` and `casework user add|grant|list`."""
+"""`casework agency add|list|rename|merge|set` and `casework user add|passwd|disable|grant|list`."""
 
 from __future__ import annotations
+
+import sys
 
 import typer
 from sqlmodel import col, select
 
 from casework.cli.common import console, fail, parse_date, reading, today, writing
 from casework.models import Agency, User, UserRole
-from casework.services import directory
+from casework.services import auth, directory
+from casework.timeutil import utcnow
 from workflows.roles import Role
 
 agency_app = typer.Typer(no_args_is_help=True)
@@ -120,6 +123,39 @@ def user_add(
     with writing() as session:
         directory.add_user(session, username, display_name or username, email)
     console.print(f"用户 {username} 已新增")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail("标准输入中没有密码", 2)
+        return password
+    return str(typer.prompt("新密码", hide_input=True, confirmation_prompt="再输入一次"))
+
+
+@user_app.command("passwd", help="设置用户密码（该用户的所有登录随之失效）")
+def user_passwd(
+    username: str = typer.Argument(...),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="从标准输入读取密码（一行），用于脚本"
+    ),
+) -> None:
+    with reading() as session:  # an unknown name fails before the password is asked for
+        directory.user_by_name(session, username)
+    password = _read_password(password_stdin)
+    with writing() as session:
+        user = directory.user_by_name(session, username)
+        auth.set_password(session, user, password, utcnow())
+    console.print(f"用户 {username} 的密码已设置")
+
+
+@user_app.command("disable", help="停用用户（不能再登录，现有登录立即失效）")
+def user_disable(username: str = typer.Argument(...)) -> None:
+    with writing() as session:
+        user = directory.user_by_name(session, username)
+        auth.disable(session, user, utcnow())
+    console.print(f"用户 {username} 已停用")
 
 
 @user_app.command(

@@ -74,9 +74,10 @@ app.command(
 app.command("beat", help="运行 Celery beat：定期触发扫描到期定时器（调度文件在数据目录）")(
     worker_cmd.beat
 )
-app.command("serve", help="运行主服务：内置模式的定时任务工作进程（按 Ctrl-C 停止）")(
-    worker_cmd.serve
-)
+app.command(
+    "serve",
+    help="运行主服务：HTTP 接口，以及（未设置 CASEWORK_BROKER_URL 时）内置的定时任务工作进程（按 Ctrl-C 停止）",
+)(worker_cmd.serve)
 
 
 # typer/click's own messages about a parameter's value → Chinese.

@@ -8,7 +8,8 @@ prefork worker and beat runs separately (`casework beat`). Beat's schedule files
 pidfiles live in the data folder, never in the working directory.
 
 `casework serve` runs the main job's processes as children and waits, forwarding SIGINT and
-SIGTERM; for now the only child is the embedded worker (the HTTP API will join it)."""
+SIGTERM: the HTTP API (uvicorn, `api.app:create_app`) and, without a broker URL, the embedded
+worker with beat. On the first start it makes the first administrator."""
 
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ from types import FrameType
 
 import typer
 
-from casework.cli.common import console, engine, fail, print_error, settings
+from casework.cli.common import console, engine, fail, print_error, settings, writing
+from casework.services.bootstrap import ensure_first_admin
 from casework.settings import Settings
+from casework.timeutil import utcnow
 
 CELERY_APP = "workers.app"
 WORKER_PIDFILE = "worker.pid"  # the embedded worker: one per data folder
@@ -219,19 +222,48 @@ def beat() -> None:
     _run_in_place(argv)
 
 
+def api_argv(s: Settings) -> list[str]:
+    argv = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
+    argv += ["--host", s.host, "--port", str(s.port), "--workers", str(s.api_workers)]
+    return [*argv, "--no-server-header", "--log-level", "info"]
+
+
 def serve_children(s: Settings) -> list[Child]:
-    """What the main job runs. The HTTP API (its own issue) will be added here."""
-    if s.broker_url:
-        fail(
-            "已设置 CASEWORK_BROKER_URL：定时任务由单独运行的 casework worker 和 casework beat "
-            "执行；casework serve 目前只运行内置模式的工作进程（HTTP API 尚未提供）"
-        )
-    return [Child("定时任务工作进程（Celery，内置 beat）", worker_argv(s, beat=True))]
+    """What the main job runs: the API; the embedded worker too unless a broker is set (then
+    `casework worker` and `casework beat` run on their own)."""
+    children = [Child("HTTP 接口（uvicorn）", api_argv(s))]
+    if not s.broker_url:
+        children.append(Child("定时任务工作进程（Celery，内置 beat）", worker_argv(s, beat=True)))
+    else:
+        check_broker_url(s)
+    return children
 
 
-def serve() -> None:
+def _first_admin(s: Settings) -> None:
+    with writing() as session:
+        made = ensure_first_admin(session, s.admin_password, utcnow())
+    if made is None:
+        return
+    where = "、".join(made.agencies)
+    console.print(f"已创建首个管理员 {made.username}（机关 {where} 的管理员）")
+    if made.password:
+        console.print(f"初始密码（仅显示这一次，请登录后修改）：{made.password}")
+    else:
+        console.print("初始密码为环境变量 CASEWORK_ADMIN_PASSWORD 的值")
+
+
+def serve(
+    host: str | None = typer.Option(None, "--host", help="监听地址（默认 CASEWORK_HOST）"),
+    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="端口"),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="HTTP 接口进程数"),
+) -> None:
     s = settings()
+    updates = {"host": host, "port": port, "api_workers": workers}
+    s = s.model_copy(update={k: v for k, v in updates.items() if v is not None})
     children = serve_children(s)
     _check_celery()
     _check_database()
+    _first_admin(s)
+    shown = "127.0.0.1" if s.host in ("0.0.0.0", "::") else s.host
+    console.print(f"接口文档：http://{shown}:{s.port}/docs  登录：POST /api/v1/auth/login")
     raise typer.Exit(supervise(children))

@@ -3,6 +3,7 @@
 from casework.models.agency import Agency, AgencyName
 from casework.models.appeal import Appeal, AppealEvent
 from casework.models.applicant import Applicant
+from casework.models.auth import AuthToken, LoginAttempt
 from casework.models.calendar import CalendarAudit, CalendarOverride, CalendarYear
 from casework.models.case import Case, CaseEvent
 from casework.models.notification import Alert, Delivery, Notification
@@ -17,6 +18,7 @@ __all__ = [
     "Appeal",
     "AppealEvent",
     "Applicant",
+    "AuthToken",
     "CalendarAudit",
     "CalendarOverride",
     "CalendarYear",
@@ -24,6 +26,7 @@ __all__ = [
     "CaseConclusion",
     "CaseEvent",
     "Delivery",
+    "LoginAttempt",
     "Notification",
     "ReportInput",
     "Timer",

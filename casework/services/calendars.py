@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from casework.errors import Invalid
 from casework.models import Agency, CalendarOverride, CalendarYear
-from casework.workdays import Override, WorkingCalendar, default_calendar
+from casework.workdays import DayInfo, Override, WorkingCalendar, default_calendar
 
 _cache: dict[tuple[object, ...], WorkingCalendar] = {}
 
@@ -87,3 +88,30 @@ def confirm_year(session: Session, year: int, source: str, actor: str) -> Calend
         session.add(row)
         session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class YearView:
+    """A year as an agency counts it: the days that are not plain weekdays or weekends
+    (holidays, make-up workdays, overrides), whether it is provisional, its working days."""
+
+    year: int
+    provisional: bool
+    working_days: int
+    days: list[DayInfo]
+
+
+def year_view(calendar: WorkingCalendar, year: int) -> YearView:
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    calendar.day_info(first)  # CalendarRangeError outside the calendar's range
+    calendar.day_info(last)
+    rows = []
+    day = first
+    while day <= last:
+        info = calendar.day_info(day)
+        weekend = day.weekday() >= 5
+        if info.workday == weekend or info.reason not in ("工作日", "周六", "周日"):
+            rows.append(info)
+        day += timedelta(days=1)
+    total = calendar.count_between(first - timedelta(days=1), last)
+    return YearView(year, calendar.is_provisional(first), total, rows)

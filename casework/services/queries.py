@@ -53,10 +53,14 @@ def generic_user() -> Actor:
     return Actor(ActorKind.USER, "经办人/负责人", frozenset({Role.CLERK, Role.APPROVER}))
 
 
-def case_detail(session: Session, case: Case, actor: Actor, today: date) -> dict[str, Any]:
+def case_detail(
+    session: Session, case: Case, actor: Actor, today: date, *, supervising: bool = False
+) -> dict[str, Any]:
     """The case as `actor` may see it: a named user without a role in the case's agency sees
-    nothing (as if it did not exist); personal data is shown to clerks and approvers only."""
-    if actor.kind is ActorKind.USER and actor.user_id is not None and not actor.roles:
+    nothing (as if it did not exist) unless `supervising` (a district office above it: read
+    only); personal data is shown to clerks and approvers of the agency only."""
+    named = actor.kind is ActorKind.USER and actor.user_id is not None
+    if named and not actor.roles and not supervising:
         raise NotFound(f"没有案号为“{case.ref}”的案件")
     reveal = actor.user_id is not None and bool(actor.roles & {Role.CLERK, Role.APPROVER})
     ctx = context_for(session, case)
@@ -64,6 +68,7 @@ def case_detail(session: Session, case: Case, actor: Actor, today: date) -> dict
     handler = session.get(User, case.handler_id) if case.handler_id else None
     assert applicant is not None
     return {
+        "id": case.id,
         "ref": case.ref,
         "agency": ctx.agency.code,
         "agency_name": ctx.agency.name,
@@ -93,6 +98,7 @@ def case_detail(session: Session, case: Case, actor: Actor, today: date) -> dict
         "request": case.request_text,
         "concluded_on": case.concluded_on.isoformat() if case.concluded_on else None,
         "workflow_version": case.workflow_version,
+        "masked": not reveal,
         "actions_allowed": [
             {"action": spec.name, "label": spec.label}
             for spec in actions_allowed(ctx.snapshot, actor, today)

@@ -39,7 +39,7 @@ EXPIRY = "correction_deadline_passed"
 CLOSED_AS = "other.correction_not_submitted"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -64,7 +64,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
         pytest.skip("redis-server not installed (apt-get install redis-server)")
     folder = tmp_path_factory.mktemp("redis")
     for _attempt in range(3):  # the free port may be taken between probing and binding
-        port = _free_port()
+        port = free_port()
         log = (folder / f"redis-{port}.log").open("wb")
         process = subprocess.Popen(
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",

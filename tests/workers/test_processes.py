@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 
+import httpx
 import pytest
 import redis
 from sqlmodel import Session, select
@@ -24,10 +25,18 @@ from tests.workers.conftest import (
     expiry_events,
     expiry_timers,
     fire_outcomes,
+    free_port,
     ran_at_once,
     task_results,
     unanswered_corrections,
 )
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def test_redis_worker_and_beat_close_an_unanswered_correction(
@@ -182,21 +191,40 @@ def test_embedded_worker_closes_the_case_without_redis(stack: Stack) -> None:
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_serve_runs_the_embedded_worker_and_ctrl_c_stops_it(stack: Stack) -> None:
-    """`casework serve` (what `make run` ends with) starts the embedded worker as its child;
-    Ctrl-C — SIGINT to the whole foreground group, so the worker gets it twice: from the
-    terminal and forwarded as SIGTERM — stops both warmly. (SIGTERM to serve alone is
-    forwarded the same way: tests/casework/cli/test_cli_worker.py.)"""
+def test_serve_runs_the_api_and_the_embedded_worker_and_ctrl_c_stops_both(stack: Stack) -> None:
+    """`casework serve` (what `make run` ends with) starts the HTTP API and the embedded
+    worker as its children and makes the first administrator, who can log in; Ctrl-C — SIGINT
+    to the whole foreground group, so each child gets it twice: from the terminal and
+    forwarded as SIGTERM — stops both warmly. (SIGTERM to serve alone is forwarded the same
+    way: tests/casework/cli/test_cli_worker.py.)"""
+    port = free_port()
+    stack.base_env.update(CASEWORK_PORT=str(port), CASEWORK_ADMIN_PASSWORD="first-admin-1")
     unanswered_corrections(stack.engine)
     serve = stack.start("serve", casework("serve"))
     stack.wait_until(closed_and_done, alive=(serve,), what="the case closed")
     pidfile = stack.data_dir / "worker.pid"
     child_pid = int(pidfile.read_text().strip())
     assert child_pid != serve.process.pid
+    url = f"http://127.0.0.1:{port}"
+    stack.wait_until(
+        lambda _s: _answers(f"{url}/healthz"), alive=(serve,), what="the API answering"
+    )
+    login = httpx.post(
+        f"{url}/api/v1/auth/login", json={"username": "admin", "password": "first-admin-1"}
+    )
+    assert login.status_code == 200, login.text
+    me = httpx.get(
+        f"{url}/api/v1/auth/me", headers={"Authorization": f"Bearer {login.json()['token']}"}
+    )
+    assert [r["role"] for r in me.json()["roles"]] == ["admin"]
     os.killpg(serve.process.pid, signal.SIGINT)
     assert serve.wait(30) == 0, serve.log()[-3000:]
     assert not pidfile.exists()  # the worker shut down warmly and removed its pidfile
     log = serve.log()
     assert "已启动定时任务工作进程" in log and "Warm shutdown" in log and "Cold shutdown" not in log
+    assert "已启动HTTP 接口" in log and "Application shutdown complete" in log
+    assert f"接口文档：http://127.0.0.1:{port}/docs" in log and "已创建首个管理员 admin" in log
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{url}/healthz", timeout=2)
     with Session(stack.engine) as s:
         assert s.exec(select(Case)).one().state == "closed"

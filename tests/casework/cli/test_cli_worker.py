@@ -104,9 +104,7 @@ def test_beat_keeps_its_schedule_and_pidfile_in_the_data_folder(
     assert argv[argv.index("--pidfile") + 1] == str(data / "beat.pid")
 
 
-def test_serve_runs_the_embedded_worker_as_a_child(
-    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _supervised(monkeypatch: pytest.MonkeyPatch) -> list[list[worker_cmd.Child]]:
     seen: list[list[worker_cmd.Child]] = []
 
     def supervise(children: list[worker_cmd.Child]) -> int:
@@ -114,18 +112,48 @@ def test_serve_runs_the_embedded_worker_as_a_child(
         return 0
 
     monkeypatch.setattr(worker_cmd, "supervise", supervise)
-    assert cli("serve").code == 0
-    ((child,),) = seen
-    assert child.argv[:6] == [*CELERY, "worker"] and "--beat" in child.argv
-    assert child.argv[child.argv.index("--pool") + 1] == "solo"
+    return seen
 
 
-def test_serve_with_a_broker_url_refuses(
+def test_serve_runs_the_api_and_the_embedded_worker_and_makes_the_first_admin(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _supervised(monkeypatch)
+    first = cli("serve", "--port", "8123")
+    assert first.code == 0, first
+    ((api, worker),) = seen
+    assert api.argv[1:5] == ["-m", "uvicorn", "api.app:create_app", "--factory"]
+    assert api.argv[api.argv.index("--port") + 1] == "8123"
+    assert api.argv[api.argv.index("--host") + 1] == "127.0.0.1"
+    assert worker.argv[:6] == [*CELERY, "worker"] and "--beat" in worker.argv
+    assert worker.argv[worker.argv.index("--pool") + 1] == "solo"
+    assert "已创建首个管理员 admin" in first.out and "http://127.0.0.1:8123/docs" in first.out
+    password = first.out.split("初始密码（仅显示这一次，请登录后修改）：")[1].split()[0]
+    assert len(password) >= 12
+    again = cli("serve", "--port", "8123")
+    assert again.code == 0 and "首个管理员" not in again.out and password not in again.out
+    users = cli("user", "list").out
+    assert "admin（管理员）" in users and ":管理员" in users
+
+
+def test_serve_takes_the_first_admins_password_from_the_environment(
+    cli: CliRunner, cli_env: pytest.MonkeyPatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _supervised(monkeypatch)
+    cli_env.setenv("CASEWORK_ADMIN_PASSWORD", "from-the-env-1")
+    done = cli("serve")
+    assert done.code == 0 and "初始密码为环境变量 CASEWORK_ADMIN_PASSWORD 的值" in done.out
+    assert "from-the-env-1" not in done.out
+
+
+def test_serve_with_a_broker_url_runs_the_api_only(
     cli: CliRunner, cli_env: pytest.MonkeyPatch, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli_env.setenv("CASEWORK_BROKER_URL", "redis://127.0.0.1:6379/0")
-    monkeypatch.setattr(worker_cmd, "supervise", pytest.fail)
-    assert_clean_error(cli("serve"), "casework worker", "casework beat")
+    seen = _supervised(monkeypatch)
+    assert cli("serve").code == 0
+    ((api,),) = seen
+    assert "uvicorn" in api.argv
 
 
 def _sleeper(seconds: float = 60) -> worker_cmd.Child:

@@ -1,0 +1,122 @@
+"""Request-scoped dependencies: the database session (one transaction; a handler that changes
+data commits once, at the end — DESIGN §2.6), the caller's login and what they may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from sqlmodel import Session
+
+from casework.db import engine_for, write_engine
+from casework.errors import Forbidden, NotFound, Unauthorized
+from casework.models import Agency, AuthToken, Case, User
+from casework.services import auth
+from casework.services.access import Access, Scope, scope_of
+from casework.settings import Settings, get_settings
+from casework.timeutil import utcnow
+from workflows.roles import Actor, ActorKind, Role
+
+SESSION_COOKIE = "casework_session"
+CSRF_COOKIE = "casework_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def database(request: Request) -> Iterator[Session]:
+    """A session per request. Reads run in a plain transaction; writes (on SQLite) start with
+    BEGIN IMMEDIATE so two writers queue. Whatever a handler did not commit is rolled back."""
+    engine = engine_for(get_settings())
+    if request.method not in SAFE_METHODS:
+        engine = write_engine(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(database)]
+CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="案件编号")]
+Config = Annotated[Settings, Depends(settings)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The logged-in user of a request, with their token and what they see today."""
+
+    user: User
+    token: AuthToken
+    scope: Scope
+    today: date
+    now: datetime
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    def actor(self, agency_id: int) -> Actor:
+        roles = self.scope.roles_in(agency_id)
+        return Actor(ActorKind.USER, self.user.username, roles, self.user.id)
+
+    def agency(self, agency_id: int, what: str = "机关") -> Access:
+        """The caller's access to an agency; one they cannot see does not exist (404)."""
+        access = self.scope.get(agency_id)
+        if access is None:
+            raise NotFound(f"没有这个{what}")
+        return access
+
+    def require(self, access: Access, roles: frozenset[Role], doing: str) -> None:
+        """403 unless the caller holds one of `roles` in the agency itself."""
+        if not access.roles & roles:
+            need = "或".join(sorted(r.label for r in roles))
+            raise Forbidden(f"{doing}须由本机关{need}办理")
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def current_caller(request: Request, session: Db) -> Caller:
+    """The login behind the request: a bearer token, or the session cookie of the web UI —
+    which, for a request that changes data, also needs the CSRF token in a header."""
+    now = utcnow()
+    token = bearer(request)
+    from_cookie = token is None
+    if token is None:
+        token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise Unauthorized("请先登录（Authorization: Bearer 令牌，或登录后的会话）")
+    found = auth.authenticate(session, token, now)
+    if found is None:
+        raise Unauthorized("登录已失效或已退出，请重新登录")
+    user, row = found
+    unsafe = from_cookie and request.method not in SAFE_METHODS
+    if unsafe and not auth.csrf_matches(row, request.headers.get(CSRF_HEADER)):
+        raise Forbidden(f"缺少或错误的 CSRF 令牌（请求头 {CSRF_HEADER}）")
+    today = get_settings().current_day()
+    return Caller(user, row, scope_of(session, user, today), today, now)
+
+
+Me = Annotated[Caller, Depends(current_caller)]
+
+
+def visible_case(session: Session, caller: Caller, case_id: int) -> tuple[Case, Access]:
+    case = session.get(Case, case_id)
+    access = caller.scope.get(case.agency_id) if case is not None else None
+    if case is None or access is None:
+        raise NotFound(f"没有编号为 {case_id} 的案件")
+    return case, access
+
+
+def visible_agency(session: Session, caller: Caller, code: str) -> tuple[Agency, Access]:
+    for access in caller.scope.agencies.values():
+        if access.agency.code == code:
+            return access.agency, access
+    raise NotFound(f"没有代码为“{code}”的机关")

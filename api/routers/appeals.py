@@ -1,0 +1,114 @@
+"""Administrative reconsiderations and lawsuits about the agency's replies (table 四)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from sqlmodel import Session
+
+from api.deps import Caller, Db, Me, visible_agency
+from api.schemas import AppealAnswerIn, AppealDecideIn, AppealIn, AppealOut
+from casework.errors import Invalid, NotFound
+from casework.models import Agency, Appeal, Case
+from casework.services import appeals
+from casework.services.access import Access
+from workflows.roles import Role
+
+router = APIRouter(prefix="/appeals", tags=["复议诉讼"])
+
+AppealId = Annotated[int, Path(ge=1, le=2**31 - 1, description="复议/诉讼记录编号")]
+WRITERS = frozenset({Role.CLERK, Role.APPROVER})
+
+
+def appeal_out(appeal: Appeal, agency: Agency) -> AppealOut:
+    assert appeal.id is not None
+    return AppealOut(
+        id=appeal.id,
+        agency=agency.code,
+        case_id=appeal.case_id,
+        kind=appeal.kind,
+        role=appeal.role,
+        filed_on=appeal.filed_on,
+        received_on=appeal.received_on,
+        answer_due=appeal.answer_due,
+        answered_on=appeal.answered_on,
+        decided_on=appeal.decided_on,
+        result=appeal.result,
+    )
+
+
+def _visible(session: Session, caller: Caller, appeal_id: int) -> tuple[Appeal, Access]:
+    appeal = session.get(Appeal, appeal_id)
+    access = caller.scope.get(appeal.agency_id) if appeal is not None else None
+    if appeal is None or access is None:
+        raise NotFound(f"没有编号为 {appeal_id} 的复议/诉讼记录")
+    return appeal, access
+
+
+def writable(appeal_id: AppealId, caller: Me, session: Db) -> tuple[Appeal, Access]:
+    """Visibility (404) and role (403) before the body is looked at (422)."""
+    appeal, access = _visible(session, caller, appeal_id)
+    caller.require(access, WRITERS, "记录复议/诉讼进展")
+    return appeal, access
+
+
+Writable = Annotated[tuple[Appeal, Access], Depends(writable)]
+
+
+@router.get("", summary="某机关的复议、诉讼记录", response_model=list[AppealOut])
+def list_appeals(
+    caller: Me, session: Db, agency: Annotated[str, Query(max_length=64, description="机关代码")]
+) -> list[AppealOut]:
+    found, _access = visible_agency(session, caller, agency)
+    return [appeal_out(a, found) for a in appeals.list_appeals(session, found)]
+
+
+@router.post("", summary="登记复议或诉讼", status_code=201, response_model=AppealOut)
+def add(body: AppealIn, caller: Me, session: Db) -> AppealOut:
+    agency, access = visible_agency(session, caller, body.agency)
+    caller.require(access, WRITERS, "登记复议/诉讼")
+    case = None
+    if body.case_id is not None:
+        case = session.get(Case, body.case_id)
+        if case is None or case.agency_id != agency.id:
+            raise Invalid(f"本机关没有编号为 {body.case_id} 的案件", field="case_id")
+    appeal = appeals.add_appeal(
+        session,
+        agency,
+        body.kind,
+        body.filed_on,
+        caller.username,
+        caller.today,
+        received_on=body.received_on,
+        role=body.role,
+        case=case,
+    )
+    session.commit()
+    return appeal_out(appeal, agency)
+
+
+@router.get("/{appeal_id}", summary="复议/诉讼记录", response_model=AppealOut)
+def get(appeal_id: AppealId, caller: Me, session: Db) -> AppealOut:
+    appeal, access = _visible(session, caller, appeal_id)
+    return appeal_out(appeal, access.agency)
+
+
+@router.post("/{appeal_id}/answer", summary="记录答复（答辩）", response_model=AppealOut)
+def answer(
+    appeal_id: AppealId, found: Writable, body: AppealAnswerIn, caller: Me, session: Db
+) -> AppealOut:
+    appeal, access = found
+    appeals.answer(session, appeal, body.on, caller.username, caller.today)
+    session.commit()
+    return appeal_out(appeal, access.agency)
+
+
+@router.post("/{appeal_id}/decide", summary="记录审结结果", response_model=AppealOut)
+def decide(
+    appeal_id: AppealId, found: Writable, body: AppealDecideIn, caller: Me, session: Db
+) -> AppealOut:
+    appeal, access = found
+    appeals.decide(session, appeal, body.result, body.on, caller.username, caller.today)
+    session.commit()
+    return appeal_out(appeal, access.agency)

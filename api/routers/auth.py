@@ -1,0 +1,127 @@
+"""Login, logout, who am I, change password."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request, Response
+from sqlmodel import Session, col, or_, select
+
+from api.deps import CSRF_COOKIE, SESSION_COOKIE, Config, Db, Me
+from api.schemas import LoginIn, LoginOut, MeOut, PasswordIn, RoleOut
+from casework.errors import Invalid, Unauthorized
+from casework.models import Agency, User, UserRole
+from casework.services import auth
+from casework.services.access import scope_of
+from casework.timeutil import utcnow
+from workflows.roles import Role
+
+router = APIRouter(prefix="/auth", tags=["登录"])
+
+
+def me_out(session: Session, user: User, day: date) -> MeOut:
+    rows = session.exec(
+        select(UserRole, Agency)
+        .join(Agency, col(Agency.id) == col(UserRole.agency_id))
+        .where(
+            UserRole.user_id == user.id,
+            or_(col(UserRole.valid_from).is_(None), col(UserRole.valid_from) <= day),
+            or_(col(UserRole.valid_to).is_(None), col(UserRole.valid_to) >= day),
+        )
+        .order_by(col(Agency.code), col(UserRole.role))
+    ).all()
+    roles = [
+        RoleOut(
+            agency=agency.code,
+            agency_name=agency.name,
+            role=row.role,
+            role_label=Role(row.role).label,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+        )
+        for row, agency in rows
+    ]
+    scope = scope_of(session, user, day)
+    supervised = sorted(a.agency.code for a in scope.agencies.values() if a.supervising)
+    return MeOut(
+        username=user.username,
+        display_name=user.display_name,
+        email=user.email,
+        roles=roles,
+        supervised=supervised,
+    )
+
+
+@router.post(
+    "/login",
+    summary="登录：返回 Bearer 令牌（可同时设置网页会话 Cookie）",
+    response_model=LoginOut,
+    responses={401: {"description": "用户名或密码错误"}, 429: {"description": "失败次数过多"}},
+)
+def login(
+    body: LoginIn, request: Request, response: Response, session: Db, config: Config
+) -> LoginOut:
+    now = utcnow()
+    remote = request.client.host if request.client else None
+    issued = auth.login(
+        session,
+        body.username,
+        body.password,
+        kind="cookie" if body.cookie else "bearer",
+        remote=remote,
+        now=now,
+        settings=config,
+    )
+    session.commit()  # a failed attempt counts too
+    if issued is None:
+        raise Unauthorized("用户名或密码错误，或账号已停用")
+    if issued.csrf is not None:
+        seconds = int(config.token_hours * 3600)
+        for name, value, http_only in (
+            (SESSION_COOKIE, issued.token, True),
+            (CSRF_COOKIE, issued.csrf, False),  # the page reads it and sends it back in a header
+        ):
+            response.set_cookie(
+                name,
+                value,
+                max_age=seconds,
+                path="/",
+                secure=config.cookie_secure,
+                httponly=http_only,
+                samesite="strict",
+            )
+    return LoginOut(
+        token=issued.token,
+        expires_at=issued.expires_at,
+        csrf_token=issued.csrf,
+        user=me_out(session, issued.user, config.current_day()),
+    )
+
+
+@router.post("/logout", summary="退出登录：令牌立即失效", status_code=204, response_class=Response)
+def logout(caller: Me, session: Db) -> Response:
+    auth.logout(session, caller.token, utcnow())
+    session.commit()
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", summary="当前用户及其角色", response_model=MeOut)
+def me(caller: Me, session: Db) -> MeOut:
+    return me_out(session, caller.user, caller.today)
+
+
+@router.post(
+    "/password",
+    summary="修改本人密码（本人的所有登录随之失效，须重新登录）",
+    status_code=204,
+    response_class=Response,
+)
+def change_password(body: PasswordIn, caller: Me, session: Db) -> Response:
+    if not auth.password_matches(caller.user, body.old_password):
+        raise Invalid("原密码不正确", field="old_password")
+    auth.set_password(session, caller.user, body.new_password, utcnow())
+    session.commit()
+    return Response(status_code=204)

@@ -1,0 +1,173 @@
+"""Cases: list with filters and a cursor, register, detail."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from sqlmodel import Session
+
+from api.deps import Caller, CaseId, Db, Me, visible_agency, visible_case
+from api.problems import Problem
+from api.schemas import CaseDetail, CasePage, CaseSummary
+from casework.masking import mask_name
+from casework.models import Case
+from casework.services.access import Access
+from casework.services.case_search import CaseFilter, Found, overdue, search_cases
+from casework.services.perform import perform
+from casework.services.queries import case_detail
+from workflows.actions import action_spec
+from workflows.payloads import Register
+from workflows.states import State
+
+router = APIRouter(prefix="/cases", tags=["案件"])
+
+MAX_PAGE = 200
+
+
+def encode_cursor(case_id: int) -> str:
+    return base64.urlsafe_b64encode(f"before:{case_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, number = raw.partition(":")
+        if prefix != "before" or not number.isdigit():
+            raise ValueError(raw)
+        return int(number)
+    except (ValueError, UnicodeDecodeError):
+        raise Problem(
+            "validation", "游标无效：请使用上一页返回的 next_cursor",
+            errors=[{"field": "cursor", "message": "游标无效"}],
+        ) from None  # fmt: skip
+
+
+def summary(found: Found, access: Access, today: date) -> CaseSummary:
+    case = found.case
+    assert case.id is not None
+    name = found.applicant.name
+    return CaseSummary(
+        id=case.id,
+        ref=case.ref,
+        agency=found.agency.code,
+        agency_name=found.agency.name,
+        state=case.state,
+        state_label=State(case.state).label,
+        outcome=case.outcome,
+        received_on=case.received_on,
+        reply_due=case.reply_due,
+        due_provisional=case.due_provisional,
+        overdue=overdue(case, today),
+        applicant_kind=case.applicant_kind,
+        applicant_name=name if access.reveals else mask_name(name),
+        handler=found.handler.username if found.handler else None,
+        version=case.version,
+    )
+
+
+@router.get("", summary="案件列表（筛选、按登记先后倒序、游标分页）", response_model=CasePage)
+def list_cases(
+    caller: Me,
+    session: Db,
+    agency: Annotated[str | None, Query(description="机关代码；默认所有可见机关")] = None,
+    state: Annotated[str | None, Query(description="状态，如 received、closed")] = None,
+    open_only: Annotated[bool, Query(description="只列办理中的案件")] = False,
+    overdue_only: Annotated[
+        bool | None, Query(alias="overdue", description="true：答复已逾期；false：未逾期")
+    ] = None,
+    due_before: Annotated[date | None, Query(description="答复期限在此日或之前（办理中）")] = None,
+    received_from: Annotated[date | None, Query(description="收到申请之日，起")] = None,
+    received_to: Annotated[date | None, Query(description="收到申请之日，止")] = None,
+    applicant_kind: Annotated[str | None, Query(description="申请人类型")] = None,
+    outcome: Annotated[str | None, Query(description="办理结果代码")] = None,
+    handler: Annotated[str | None, Query(description="经办人用户名")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="在申请内容、申请人姓名和案号中查找")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="每页条数")] = 50,
+    cursor: Annotated[str | None, Query(max_length=100, description="上一页的 next_cursor")] = None,
+) -> CasePage:
+    if agency is not None:
+        found_agency, _access = visible_agency(session, caller, agency)
+        agency_ids = [found_agency.id or 0]
+    else:
+        agency_ids = list(caller.scope.agencies)
+    f = CaseFilter(
+        state=state,
+        open_only=open_only,
+        overdue=overdue_only,
+        due_before=due_before,
+        received_from=received_from,
+        received_to=received_to,
+        applicant_kind=applicant_kind,
+        outcome=outcome,
+        handler=handler,
+        text=q or None,
+    )
+    before = decode_cursor(cursor) if cursor else None
+    rows = search_cases(session, agency_ids, f, caller.today, before_id=before, limit=limit + 1)
+    page = rows[:limit]
+    items = [summary(r, caller.agency(r.case.agency_id), caller.today) for r in page]
+    more = len(rows) > limit and page
+    return CasePage(items=items, next_cursor=encode_cursor(page[-1].case.id or 0) if more else None)
+
+
+def detail(session: Session, caller: Caller, case: Case, access: Access) -> CaseDetail:
+    actor = caller.actor(case.agency_id)
+    data: dict[str, Any] = case_detail(
+        session, case, actor, caller.today, supervising=access.supervising
+    )
+    return CaseDetail.model_validate(data)
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+@router.post(
+    "",
+    summary="登记申请",
+    status_code=201,
+    response_model=CaseDetail,
+    responses={
+        201: {
+            "headers": {
+                "ETag": {"description": "案件版本"},
+                "Location": {"description": "案件地址"},
+            }
+        },
+        403: {"description": "无登记权限"},
+        404: {"description": "没有这个机关"},
+        422: {"description": "输入有误或不能登记"},
+    },
+)
+def register(body: Register, caller: Me, session: Db, response: Response) -> CaseDetail:
+    agency, access = visible_agency(session, caller, body.agency)
+    caller.require(access, action_spec("register").roles, "登记")
+    performed = perform(
+        session,
+        action="register",
+        payload=body.model_dump(mode="json", exclude_none=True),
+        actor=caller.actor(agency.id or 0),
+        today=caller.today,
+    )
+    session.commit()
+    case = performed.case
+    response.headers["ETag"] = etag(case.version)
+    response.headers["Location"] = f"/api/v1/cases/{case.id}"
+    return detail(session, caller, case, access)
+
+
+@router.get(
+    "/{case_id}",
+    summary="案件详情：状态、期限及其计算过程、当前可做的操作、办理记录",
+    response_model=CaseDetail,
+    responses={200: {"headers": {"ETag": {"description": "案件版本，写操作时作为 If-Match"}}}},
+)
+def get_case(case_id: CaseId, caller: Me, session: Db, response: Response) -> CaseDetail:
+    case, access = visible_case(session, caller, case_id)
+    response.headers["ETag"] = etag(case.version)
+    return detail(session, caller, case, access)
