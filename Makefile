@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := var/demo.sqlite
 DEMO := CASEWORK_DATABASE_URL=sqlite:///$(DEMO_DB)
 
-.PHONY: run test lint install dev bench bench-timers clean
+.PHONY: run test lint install dev bench bench-timers bench-api clean
 
 $(BIN)/casework: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ bench: install
 ## smoke run). Needs PostgreSQL binaries and redis-server; see benchmarks/README.md.
 bench-timers: install
 	$(BIN)/python benchmarks/timers.py $(ARGS)
+
+## The HTTP API against a bare FastAPI endpoint doing equivalent SQL, on SQLite and PostgreSQL,
+## 2 uvicorn workers each (about 10 min; ARGS=--quick: about 1 min; ARGS='--profile 300': where
+## a request's time goes, in-process). Needs PostgreSQL binaries; see benchmarks/README.md.
+bench-api: install
+	$(BIN)/python benchmarks/api.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info

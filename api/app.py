@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
-from api import problems
+from api import openapi, problems
+from api.deps import reject_nul
 from api.routers import (
     actions,
     agencies,
@@ -13,7 +14,9 @@ from api.routers import (
     auth,
     calendar,
     cases,
+    delegations,
     health,
+    metrics,
     notifications,
     reports,
 )
@@ -40,9 +43,23 @@ def create_app() -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/openapi.json",
+        dependencies=[Depends(reject_nul)],
     )
     problems.install(app)
+    openapi.install(app)
     app.include_router(health.router)
-    for module in (auth, agencies, cases, actions, notifications, calendar, appeals, reports):
+    metrics.install(app)
+    app.include_router(metrics.router)
+    for module in (
+        auth,
+        agencies,
+        cases,
+        actions,
+        notifications,
+        calendar,
+        appeals,
+        reports,
+        delegations,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

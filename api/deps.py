@@ -3,6 +3,7 @@ data commits once, at the end — DESIGN §2.6), the caller's login and what the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from sqlmodel import Session
 
+from api.problems import Problem
 from casework.db import engine_for, write_engine
 from casework.errors import Forbidden, NotFound, Unauthorized
 from casework.models import Agency, AuthToken, Case, User
@@ -19,11 +21,35 @@ from casework.services.access import Access, Scope, scope_of
 from casework.settings import Settings, get_settings
 from casework.timeutil import utcnow
 from workflows.roles import Actor, ActorKind, Role
+from workflows.validation import NUL_MESSAGE, nul_at
 
 SESSION_COOKIE = "casework_session"
 CSRF_COOKIE = "casework_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def reject_nul(request: Request) -> None:
+    """No text may hold a NUL character (PostgreSQL refuses it): a clear 422 for the query or
+    the body, before anything else looks at them."""
+    for key, value in request.query_params.multi_items():
+        if "\x00" in key or "\x00" in value:
+            raise Problem("validation", f"{key}：{NUL_MESSAGE}",
+                          errors=[{"field": key, "message": NUL_MESSAGE}])  # fmt: skip
+    if request.method in SAFE_METHODS:
+        return
+    body = await request.body()  # kept by Starlette for the route to parse
+    where: str | None = None
+    if b"\x00" in body:
+        where = "body"
+    elif b"\\u0000" in body:
+        try:
+            where = nul_at(json.loads(body))
+        except ValueError:
+            where = None  # not JSON: the route's own parsing answers
+    if where is not None:
+        raise Problem("validation", f"{where}：{NUL_MESSAGE}",
+                      errors=[{"field": where, "message": NUL_MESSAGE}])  # fmt: skip
 
 
 def settings() -> Settings:

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casework.errors import (
@@ -183,6 +184,13 @@ def install(app: FastAPI) -> None:
         return problem_response(
             code, detail, request, status=exc.status_code, headers=getattr(exc, "headers", None)
         )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # a unique key taken by a concurrent writer between our check and our insert: the
+        # client's data is fine, the moment was not
+        log.warning("integrity conflict on %s %s: %s", request.method, request.url.path, exc.orig)
+        return problem_response("conflict", "数据已被他人同时修改，请刷新后重试", request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

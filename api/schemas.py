@@ -13,7 +13,13 @@ class Out(BaseModel):
 
 
 class LoginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=False,
+        json_schema_extra={
+            "examples": [{"username": "wang", "password": "请输入密码", "cookie": False}]
+        },
+    )
     username: str = Field(min_length=1, max_length=64, examples=["li"])
     password: str = Field(min_length=1, max_length=1024, examples=["请输入密码"])
     cookie: bool = Field(
@@ -48,7 +54,12 @@ class LoginOut(Out):
 
 
 class PasswordIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"old_password": "旧密码", "new_password": "new-secret-42"}]
+        },
+    )
     old_password: str = Field(min_length=1, max_length=1024)
     new_password: str = Field(min_length=1, max_length=1024)
 
@@ -160,7 +171,7 @@ class NotificationOut(Out):
 
 
 class MarkReadIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"ids": [12, 13]}]})
     ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(min_length=1, max_length=500)
 
 
@@ -188,14 +199,24 @@ class CalendarYearOut(Out):
 
 
 class DayOverrideIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [{"workday": False, "source": "某自治州民族节日放假通知", "agency": "zhz"}]
+        },
+    )
     workday: bool = Field(description="true：上班；false：休息")
     source: str = Field(min_length=1, max_length=500, description="依据，如通知文号或网址")
     agency: str | None = Field(default=None, description="仅对该机关生效；不填为全国")
 
 
 class YearConfirmIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"source": "国办发明电〔2026〕7号"}]},
+    )
     source: str = Field(min_length=1, max_length=500, description="国务院办公厅通知的文号或网址")
 
 
@@ -220,7 +241,14 @@ class DeadlineCalcOut(Out):
 
 
 class AppealIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"agency": "zhz", "kind": "reconsideration", "filed_on": "2026-11-20", "case_id": 7}
+            ]
+        },
+    )
     agency: str = Field(min_length=1, max_length=64)
     kind: Literal["reconsideration", "litigation_direct", "litigation_after_reconsideration"]
     filed_on: date
@@ -230,12 +258,16 @@ class AppealIn(BaseModel):
 
 
 class AppealAnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"on": "2026-11-25"}]}
+    )
     on: date
 
 
 class AppealDecideIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"result": "upheld", "on": "2026-12-20"}]}
+    )
     result: Literal["upheld", "corrected", "other"]
     on: date
 
@@ -252,3 +284,35 @@ class AppealOut(Out):
     answered_on: date | None
     decided_on: date | None
     result: str | None
+
+
+class DelegationIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "agency": "zhz",
+                    "to": "liu",
+                    "role": "approver",
+                    "valid_from": "2026-12-01",
+                    "valid_to": "2026-12-15",
+                }
+            ]
+        },
+    )
+    agency: str = Field(min_length=1, max_length=64, examples=["zhz"])
+    to: str = Field(min_length=1, max_length=64, description="受托人用户名", examples=["liu"])
+    role: Literal["approver", "clerk"] = "approver"
+    valid_from: date = Field(examples=["2026-12-01"])
+    valid_to: date = Field(examples=["2026-12-15"])
+
+
+class DelegationOut(Out):
+    id: int
+    agency: str
+    to: str
+    by: str
+    role: str
+    valid_from: date | None
+    valid_to: date | None

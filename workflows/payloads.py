@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from workflows.clocks import EXTENSION_MAX_WD
 from workflows.outcomes import OUTCOME_BY_CODE, REPLY_OUTCOMES, ApplicantKind
+from workflows.validation import NUL_MESSAGE, nul_at
 
 PAYLOAD_SCHEMA_VERSION = 1
 
@@ -23,6 +24,14 @@ CHANNEL_LABELS: dict[str, str] = {
 class Payload(BaseModel):
     # blank text is no text: "  " fails min_length like ""
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = nul_at(data)
+        if where is not None:
+            raise ValueError(f"{where}：{NUL_MESSAGE}")
+        return data
 
 
 class Empty(Payload):

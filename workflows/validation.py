@@ -63,6 +63,30 @@ def message(error: Any) -> str:
     return _MESSAGES.get(kind, str(error["msg"]))
 
 
+NUL_MESSAGE = "不能包含空字符（\\0）"
+
+
+def nul_at(value: Any, path: str = "") -> str | None:
+    """The path of the first text (or key) holding a NUL character — no database stores one
+    (PostgreSQL refuses it) and no person types one — or None."""
+    if isinstance(value, str):
+        return path or "body" if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return here
+            found = nul_at(item, here)
+            if found:
+                return found
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = nul_at(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
+
+
 def describe(exc: ValidationError) -> list[tuple[str, str]]:
     """(field path, Chinese message) for each problem."""
     out: list[tuple[str, str]] = []

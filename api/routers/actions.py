@@ -6,11 +6,13 @@ version the clerk saw; a stale one is 409 and changes nothing."""
 # action table, and FastAPI reads their parameter types from the live annotations.
 
 import inspect
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Response
 
 from api.deps import CaseId, Db, Me, visible_case
+from api.examples import ACTION_EXAMPLES
 from api.problems import Problem
 from api.routers.cases import detail, etag
 from api.schemas import AllowedAction, CaseDetail
@@ -30,6 +32,15 @@ IfMatch = Annotated[
         alias="If-Match",
         description='读取案件时得到的版本（ETag），如 "3"；版本已变则返回 409',
         examples=['"3"'],
+    ),
+]
+
+
+EffectiveOn = Annotated[
+    date | None,
+    Query(
+        description="生效日期（如文书签发、收到之日）；默认今日，不能晚于今日，也不能早于上一步",
+        examples=["2026-11-24"],
     ),
 ]
 
@@ -62,7 +73,10 @@ def allowed(case_id: CaseId, caller: Me, session: Db) -> list[AllowedAction]:
 def _route(spec: ActionSpec) -> None:
     model = spec.payload
     empty = model is Empty
-    body_type: Any = Annotated[model | None, Body()] if empty else Annotated[model, Body()]
+    summary, example = ACTION_EXAMPLES[spec.name]
+    examples = {"example": {"summary": summary, "value": example}}
+    body: Any = Body(openapi_examples=examples)  # type: ignore[arg-type]
+    body_type: Any = Annotated[model | None, body] if empty else Annotated[model, body]
 
     def authorized(case_id: CaseId, caller: Me, session: Db) -> tuple[Case, Access]:
         """Visibility (404) and role (403) before the body is looked at (422)."""
@@ -78,6 +92,7 @@ def _route(spec: ActionSpec) -> None:
         found: Annotated[tuple[Case, Access], Depends(authorized)],
         payload: Any,
         if_match: IfMatch = None,
+        on: EffectiveOn = None,
     ) -> CaseDetail:
         case, access = found
         version = expected_version(if_match)
@@ -90,6 +105,7 @@ def _route(spec: ActionSpec) -> None:
             actor=caller.actor(case.agency_id),
             today=caller.today,
             expected_version=version,
+            on=on,
         )
         session.commit()
         response.headers["ETag"] = etag(performed.case.version)

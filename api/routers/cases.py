@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import base64
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Body, Depends, Query, Response
+from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
 from api.deps import Caller, CaseId, Db, Me, visible_agency, visible_case
+from api.examples import REGISTER_EXAMPLE
 from api.problems import Problem
 from api.schemas import CaseDetail, CasePage, CaseSummary
 from casework.masking import mask_name
@@ -19,6 +26,7 @@ from casework.services.case_search import CaseFilter, Found, overdue, search_cas
 from casework.services.perform import perform
 from casework.services.queries import case_detail
 from workflows.actions import action_spec
+from workflows.outcomes import OUTCOME_BY_CODE, ApplicantKind
 from workflows.payloads import Register
 from workflows.states import State
 
@@ -68,12 +76,23 @@ def summary(found: Found, access: Access, today: date) -> CaseSummary:
     )
 
 
-@router.get("", summary="案件列表（筛选、按登记先后倒序、游标分页）", response_model=CasePage)
-def list_cases(
+@dataclass(frozen=True)
+class Scoped:
+    """The agencies and filters of a case list (the list and its CSV export share them)."""
+
+    agency_ids: list[int]
+    filter: CaseFilter
+
+
+def scoped(
     caller: Me,
     session: Db,
-    agency: Annotated[str | None, Query(description="机关代码；默认所有可见机关")] = None,
-    state: Annotated[str | None, Query(description="状态，如 received、closed")] = None,
+    agency: Annotated[
+        str | None, Query(max_length=64, description="机关代码；默认所有可见机关")
+    ] = None,
+    state: Annotated[
+        str | None, Query(max_length=32, description="状态，如 received、closed")
+    ] = None,
     open_only: Annotated[bool, Query(description="只列办理中的案件")] = False,
     overdue_only: Annotated[
         bool | None, Query(alias="overdue", description="true：答复已逾期；false：未逾期")
@@ -81,15 +100,13 @@ def list_cases(
     due_before: Annotated[date | None, Query(description="答复期限在此日或之前（办理中）")] = None,
     received_from: Annotated[date | None, Query(description="收到申请之日，起")] = None,
     received_to: Annotated[date | None, Query(description="收到申请之日，止")] = None,
-    applicant_kind: Annotated[str | None, Query(description="申请人类型")] = None,
-    outcome: Annotated[str | None, Query(description="办理结果代码")] = None,
-    handler: Annotated[str | None, Query(description="经办人用户名")] = None,
+    applicant_kind: Annotated[str | None, Query(max_length=32, description="申请人类型")] = None,
+    outcome: Annotated[str | None, Query(max_length=64, description="办理结果代码")] = None,
+    handler: Annotated[str | None, Query(max_length=64, description="经办人用户名")] = None,
     q: Annotated[
         str | None, Query(max_length=200, description="在申请内容、申请人姓名和案号中查找")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="每页条数")] = 50,
-    cursor: Annotated[str | None, Query(max_length=100, description="上一页的 next_cursor")] = None,
-) -> CasePage:
+) -> Scoped:
     if agency is not None:
         found_agency, _access = visible_agency(session, caller, agency)
         agency_ids = [found_agency.id or 0]
@@ -107,12 +124,85 @@ def list_cases(
         handler=handler,
         text=q or None,
     )
+    return Scoped(agency_ids, f)
+
+
+Filtered = Annotated[Scoped, Depends(scoped)]
+
+
+@router.get("", summary="案件列表（筛选、按登记先后倒序、游标分页）", response_model=CasePage)
+def list_cases(
+    caller: Me,
+    session: Db,
+    chosen: Filtered,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="每页条数")] = 50,
+    cursor: Annotated[str | None, Query(max_length=100, description="上一页的 next_cursor")] = None,
+) -> CasePage:
     before = decode_cursor(cursor) if cursor else None
-    rows = search_cases(session, agency_ids, f, caller.today, before_id=before, limit=limit + 1)
+    rows = search_cases(
+        session, chosen.agency_ids, chosen.filter, caller.today, before_id=before, limit=limit + 1
+    )
     page = rows[:limit]
     items = [summary(r, caller.agency(r.case.agency_id), caller.today) for r in page]
     more = len(rows) > limit and page
     return CasePage(items=items, next_cursor=encode_cursor(page[-1].case.id or 0) if more else None)
+
+
+CSV_COLUMNS = ["案号", "机关", "状态", "收到申请之日", "答复期限", "期限暂定", "是否逾期",
+               "申请人类型", "申请人", "经办人", "办理结果", "版本"]  # fmt: skip
+CSV_BATCH = 500
+
+
+@router.get(
+    "/export.csv",
+    summary="导出案件列表（CSV，筛选条件同案件列表，个人信息按角色脱敏）",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "CSV（UTF-8，带 BOM，Excel 可直接打开）",
+        }
+    },
+)
+def export_csv(caller: Me, session: Db, chosen: Filtered) -> StreamingResponse:
+    """Every matching case, newest first, read a batch at a time (keyset) while streaming.
+    The first batch is read before the answer starts, so a bad filter is still a clean 422."""
+
+    def batch_after(before: int | None) -> list[Found]:
+        return search_cases(session, chosen.agency_ids, chosen.filter, caller.today,
+                            before_id=before, limit=CSV_BATCH)  # fmt: skip
+
+    first = batch_after(None)
+
+    def rows() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        yield "\ufeff" + out.getvalue()
+        batch = first
+        while batch:
+            out.seek(0)
+            out.truncate()
+            for found in batch:
+                s = summary(found, caller.agency(found.case.agency_id), caller.today)
+                writer.writerow([s.ref, s.agency_name, s.state_label, s.received_on,
+                                 s.reply_due or "", "是" if s.due_provisional else "",
+                                 "是" if s.overdue else "", ApplicantKind(s.applicant_kind).label,
+                                 s.applicant_name, s.handler or "", _outcome(s.outcome),
+                                 s.version])  # fmt: skip
+            yield out.getvalue()
+            batch = batch_after(batch[-1].case.id) if len(batch) == CSV_BATCH else []
+
+    filename = quote(f"案件列表-{caller.today.isoformat()}.csv")
+    return StreamingResponse(
+        rows(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+    )
+
+
+def _outcome(code: str | None) -> str:
+    return OUTCOME_BY_CODE[code].full_label if code else ""
 
 
 def detail(session: Session, caller: Caller, case: Case, access: Access) -> CaseDetail:
@@ -144,7 +234,22 @@ def etag(version: int) -> str:
         422: {"description": "输入有误或不能登记"},
     },
 )
-def register(body: Register, caller: Me, session: Db, response: Response) -> CaseDetail:
+def register(
+    body: Annotated[
+        Register,
+        Body(
+            openapi_examples={
+                "post": {
+                    "summary": "邮寄的申请（以签收之日为收到申请之日）",
+                    "value": REGISTER_EXAMPLE,
+                }
+            }
+        ),
+    ],
+    caller: Me,
+    session: Db,
+    response: Response,
+) -> CaseDetail:
     agency, access = visible_agency(session, caller, body.agency)
     caller.require(access, action_spec("register").roles, "登记")
     performed = perform(

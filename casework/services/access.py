@@ -66,23 +66,19 @@ def scope_of(session: Session, user: User, day: date) -> Scope:
         held.setdefault(row.agency_id, set()).add(Role(row.role))
     if not held:
         return Scope(user, day, {})
-    everyone = {a.id: a for a in session.exec(select(Agency)).all() if a.id is not None}
-    children: dict[int, list[int]] = {}
-    for agency in everyone.values():
-        if agency.parent_id is not None and agency.id is not None:
-            children.setdefault(agency.parent_id, []).append(agency.id)
-    out: dict[int, Access] = {}
-    for agency_id, roles in held.items():
-        if agency_id in everyone:
-            out[agency_id] = Access(everyone[agency_id], frozenset(roles))
-    for agency_id in list(held):
-        office = everyone.get(agency_id)
-        if office is None or not office.supervises_subtree:
-            continue
-        stack = list(children.get(agency_id, []))
-        while stack:
-            below = stack.pop()
-            if below not in out:
-                out[below] = Access(everyone[below], frozenset())
-            stack.extend(c for c in children.get(below, []) if c not in out)
+    own = session.exec(select(Agency).where(col(Agency.id).in_(list(held)))).all()
+    out: dict[int, Access] = {
+        a.id: Access(a, frozenset(held[a.id])) for a in own if a.id is not None
+    }
+    # a district office's subtree, a level at a time (trees are shallow; no full table read)
+    frontier = [a.id for a in own if a.supervises_subtree and a.id is not None]
+    while frontier:
+        below = session.exec(select(Agency).where(col(Agency.parent_id).in_(frontier))).all()
+        frontier = []
+        for agency in below:
+            if agency.id is None or (agency.id in out and out[agency.id].supervising):
+                continue
+            if agency.id not in out:
+                out[agency.id] = Access(agency, frozenset())
+            frontier.append(agency.id)
     return Scope(user, day, out)

@@ -127,6 +127,7 @@ def _register(
         merged = session.get(Agency, agency.merged_into_id) if agency.merged_into_id else None
         target = f"，请在“{merged.code}”（{merged.name}）登记" if merged else ""
         raise ActionError(ref, "register", [f"机关“{agency.code}”已撤并{target}"], field="agency")
+    _lock_numbering(session, agency)
     ref = data.ref or _next_ref(session, agency.id or 0, data.receipt.year)
     if session.exec(select(Case).where(Case.agency_id == agency.id, Case.ref == ref)).first():
         raise ActionError(ref, "register", [f"本机关已有案号为“{ref}”的案件"], field="ref")
@@ -189,6 +190,13 @@ def _origin_appeal(session: Session, agency: Agency, data: p.Register, ref: str)
             "received_on",
         )
     return appeal
+
+
+def _lock_numbering(session: Session, agency: Agency) -> None:
+    """Registrations in one agency take its row's lock (PostgreSQL), so two at once never pick
+    the same case number; SQLite's write transactions are serial already."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.exec(select(Agency.id).where(Agency.id == agency.id).with_for_update()).first()
 
 
 def _next_ref(session: Session, agency_id: int, year: int) -> str:

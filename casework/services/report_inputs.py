@@ -22,7 +22,21 @@ class _Counts(BaseModel):
 class Proactive(BaseModel):
     """Table 二 of the 2021 format (DESIGN §5 field names)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "regulations": {"issued": 0, "repealed": 0, "in_force": 2},
+                    "normative_documents": {"issued": 3, "repealed": 1, "in_force": 12},
+                    "licensing": 120,
+                    "penalties": 35,
+                    "enforcement": 4,
+                    "admin_fees_wan_yuan": 0,
+                }
+            ]
+        },
+    )
     regulations: _Counts
     normative_documents: _Counts
     licensing: int = Field(ge=0)

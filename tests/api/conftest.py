@@ -184,6 +184,10 @@ PEOPLE = [  # short name, display name, agency, role
 
 @pytest.fixture
 def world(server: Server) -> World:
+    return make_world(server)
+
+
+def make_world(server: Server) -> World:
     tag = f"t{next(_serial)}{uuid.uuid4().hex[:4]}"
     w = World(server, tag)
     w.codes = {short: f"{short}_{tag}" for short in ("qu", "zhz", "other")}

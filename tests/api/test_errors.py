@@ -54,3 +54,56 @@ def test_a_bearer_token_that_is_not_ours_is_401(world: World) -> None:
     for header in ("Bearer nonsense", "Bearer", "Basic dXNlcjpwYXNz", "Bearer " + "a" * 5000):
         client = httpx.Client(base_url=world.server.url, headers={"Authorization": header})
         problem(client.get("/api/v1/cases"), 401, "unauthorized")
+
+
+def test_text_with_a_nul_character_is_refused_not_stored(world: World) -> None:
+    """PostgreSQL cannot store NUL; found by the schema fuzzer as a 500 on PostgreSQL."""
+    clerk = world.login("clerk")
+    query = problem(clerk.get("/api/v1/cases", params={"q": "a\x00b"}), 422, "validation")
+    assert query["errors"] == [{"field": "q", "message": "不能包含空字符（\\0）"}]
+    body = {"agency": world.code("zhz"), "applicant": {"kind": "natural_person", "name": "张\x00三"},
+            "channel": "in_person", "submitted_on": "2026-11-20", "request": "x"}  # fmt: skip
+    refused = problem(clerk.post("/api/v1/cases", json=body), 422, "validation")
+    assert refused["errors"][0]["field"] == "applicant.name"
+    assert clerk.get("/api/v1/cases", params={"agency": world.code("zhz")}).json()["items"] == []
+
+
+def test_metrics_answer_loopback_or_a_token_holder(world: World) -> None:
+    """The test client is on loopback; a request forwarded by a local proxy for another
+    address (uvicorn trusts X-Forwarded-For from 127.0.0.1) is refused."""
+    clerk = world.login("clerk")
+    world.register(clerk)
+    clerk.get("/api/v1/cases/2147483647")
+    scraped = world.client().get("/metrics")
+    assert scraped.status_code == 200 and scraped.headers["content-type"].startswith("text/plain")
+    lines = scraped.text.splitlines()
+    assert any(
+        line.startswith(f'casework_cases_open{{agency="{world.code("zhz")}"}} ') for line in lines
+    )
+    assert any('route="/api/v1/cases/{case_id}",status="404"' in line for line in lines), (
+        scraped.text
+    )
+    assert "casework_sweep_lag_seconds" in scraped.text and "casework_timers{" in scraped.text
+    remote = world.client(**{"X-Forwarded-For": "10.1.2.3"})
+    problem(remote.get("/metrics"), 403, "forbidden")
+
+
+def test_every_request_body_in_the_docs_has_an_example() -> None:
+    from api.app import create_app
+
+    schema = create_app().openapi()
+    components = schema["components"]["schemas"]
+    bodies = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody")
+            if body is None:
+                continue
+            bodies += 1
+            (media,) = body["content"].values()
+            ref = media["schema"].get("$ref") or next(
+                (s["$ref"] for s in media["schema"].get("anyOf", []) if "$ref" in s), ""
+            )
+            named = components.get(ref.rsplit("/", 1)[-1], {})
+            assert media.get("examples") or named.get("examples"), (method, path)
+    assert bodies >= 30

@@ -18,6 +18,7 @@ PUBLIC = {
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("POST", "/api/v1/auth/login"),
+    ("GET", "/metrics"),  # loopback or a token, no login (test_errors.py checks the refusal)
 }
 OWN = {  # the caller's own things, or shared data: no other agency's resource in the request
     ("GET", "/api/v1/auth/me"),
@@ -32,6 +33,7 @@ OWN = {  # the caller's own things, or shared data: no other agency's resource i
 }
 BY_AGENCY = {  # the agency named in the query or the body
     ("GET", "/api/v1/cases"),
+    ("GET", "/api/v1/cases/export.csv"),
     ("POST", "/api/v1/cases"),
     ("GET", "/api/v1/appeals"),
     ("POST", "/api/v1/appeals"),
@@ -39,6 +41,9 @@ BY_AGENCY = {  # the agency named in the query or the body
     ("GET", "/api/v1/reports/{year}/inputs"),
     ("PUT", "/api/v1/reports/{year}/inputs"),
     ("PUT", "/api/v1/calendar/days/{day}"),
+    ("GET", "/api/v1/delegations"),
+    ("POST", "/api/v1/delegations"),
+    ("DELETE", "/api/v1/delegations/{delegation_id}"),
 }
 BY_ID = ("{case_id}", "{appeal_id}")
 APPROVERS_ONLY = ("/extend", "/approve_reply", "/reject_draft", "/amend_outcome", "/void",
@@ -65,6 +70,7 @@ def call(
     url = (
         path.replace("{case_id}", str(ids.get("case_id", 1)))
         .replace("{appeal_id}", str(ids.get("appeal_id", 1)))
+        .replace("{delegation_id}", str(ids.get("delegation_id", 1)))
         .replace("{year}", "2026")
         .replace("{day}", "2026-12-01")
     )
@@ -82,7 +88,9 @@ def call(
         body = {"workday": False, "source": "x", "agency": agency}
     elif path.endswith("/confirm"):
         body = {"source": "x"}
-    if method == "GET":
+    elif path == "/api/v1/delegations":
+        body = {"agency": agency, "to": "x", "valid_from": "2026-12-01", "valid_to": "2026-12-02"}
+    if method in ("GET", "DELETE"):
         return client.request(method, url, headers=headers, params=params)
     return client.request(method, url, headers=headers, params=params, json=body)
 
@@ -107,12 +115,17 @@ def _a_case_and_an_appeal(world: World) -> dict[str, int]:
     appeal = clerk.post("/api/v1/appeals", json={"agency": world.code("zhz"),
                         "kind": "reconsideration", "filed_on": "2026-11-24"})  # fmt: skip
     assert appeal.status_code == 201, appeal.text
-    return {"case_id": case["id"], "appeal_id": appeal.json()["id"]}
+    handed = world.login("approver").post("/api/v1/delegations", json={
+        "agency": world.code("zhz"), "to": world.user("clerk2"),
+        "valid_from": "2026-12-01", "valid_to": "2026-12-02"})  # fmt: skip
+    assert handed.status_code == 201, handed.text
+    return {"case_id": case["id"], "appeal_id": appeal.json()["id"],
+            "delegation_id": handed.json()["id"]}  # fmt: skip
 
 
 def test_another_agencys_things_do_not_exist_on_any_route(world: World) -> None:
     ids = _a_case_and_an_appeal(world)
-    nowhere = {"case_id": 2**31 - 1, "appeal_id": 2**31 - 1}
+    nowhere = {"case_id": 2**31 - 1, "appeal_id": 2**31 - 1, "delegation_id": 2**31 - 1}
     checked = 0
     for outsider in (world.login("stranger"), world.login("stranger_approver")):
         for method, path in routes():
