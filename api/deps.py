@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Path, Request
 from sqlmodel import Session
@@ -133,12 +133,26 @@ def current_caller(request: Request, session: Db) -> Caller:
 Me = Annotated[Caller, Depends(current_caller)]
 
 
+class AgencyOwned(Protocol):
+    agency_id: int
+
+
+Row = TypeVar("Row", bound=AgencyOwned)
+
+
+def visible_row(
+    session: Session, caller: Caller, model: type[Row], row_id: int, what: str
+) -> tuple[Row, Access]:
+    """A row of an agency the caller sees; any other is as absent as one that does not exist."""
+    row = session.get(model, row_id)
+    access = caller.scope.get(row.agency_id) if row is not None else None
+    if row is None or access is None:
+        raise NotFound(f"没有编号为 {row_id} 的{what}")
+    return row, access
+
+
 def visible_case(session: Session, caller: Caller, case_id: int) -> tuple[Case, Access]:
-    case = session.get(Case, case_id)
-    access = caller.scope.get(case.agency_id) if case is not None else None
-    if case is None or access is None:
-        raise NotFound(f"没有编号为 {case_id} 的案件")
-    return case, access
+    return visible_row(session, caller, Case, case_id, "案件")
 
 
 def visible_agency(session: Session, caller: Caller, code: str) -> tuple[Agency, Access]:

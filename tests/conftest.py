@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sys
 import uuid
 from collections.abc import Iterator
@@ -27,6 +28,13 @@ from casework.migrate import upgrade
 POSTGRES_URL = os.environ.get("CASEWORK_TEST_POSTGRES_URL")
 REQUIRE_SERVICES = os.environ.get("CASEWORK_REQUIRE_SERVICES") == "1"
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for servers the tests start)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _admin_engine() -> Engine:

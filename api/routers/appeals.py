@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from sqlmodel import Session
 
-from api.deps import Caller, Db, Me, visible_agency
+from api.deps import Caller, Db, Me, visible_agency, visible_row
 from api.schemas import AppealAnswerIn, AppealDecideIn, AppealIn, AppealOut
-from casework.errors import Invalid, NotFound
+from casework.errors import Invalid
 from casework.models import Agency, Appeal, Case
 from casework.services import appeals
 from casework.services.access import Access
@@ -39,11 +39,7 @@ def appeal_out(appeal: Appeal, agency: Agency) -> AppealOut:
 
 
 def _visible(session: Session, caller: Caller, appeal_id: int) -> tuple[Appeal, Access]:
-    appeal = session.get(Appeal, appeal_id)
-    access = caller.scope.get(appeal.agency_id) if appeal is not None else None
-    if appeal is None or access is None:
-        raise NotFound(f"没有编号为 {appeal_id} 的复议/诉讼记录")
-    return appeal, access
+    return visible_row(session, caller, Appeal, appeal_id, "复议/诉讼记录")
 
 
 def writable(appeal_id: AppealId, caller: Me, session: Db) -> tuple[Appeal, Access]:

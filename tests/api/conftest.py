@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,19 +24,13 @@ from casework.db import make_engine, unit_of_work
 from casework.migrate import upgrade
 from casework.services import auth, directory
 from casework.timeutil import utcnow
-from tests.conftest import BACKENDS, POSTGRES_URL, REQUIRE_SERVICES, _admin_engine
+from tests.conftest import BACKENDS, POSTGRES_URL, REQUIRE_SERVICES, _admin_engine, free_port
 from workflows.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-26"
 PASSWORD = "correct-horse-1"
 _serial = itertools.count(1)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -86,7 +79,7 @@ def server(
     tmp = tmp_path_factory.mktemp(f"api-{request.param}")
     databases = _database(request.param, tmp)
     db_url = next(databases)
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
     env.update(
         CASEWORK_DATABASE_URL=db_url,

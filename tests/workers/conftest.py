@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,17 +31,11 @@ from sqlmodel import Session, col, func, select
 from casework.db import unit_of_work
 from casework.models import Case, CaseEvent, Timer
 from tests.casework.services.helpers import act, agency, register
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import REQUIRE_SERVICES, free_port
 
 TODAY = "2026-11-26"
 EXPIRY = "correction_deadline_passed"
 CLOSED_AS = "other.correction_not_submitted"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -29,14 +28,9 @@ from casework.settings import Settings
 from casework.timeutil import utcnow
 from tests.casework.services.alerting import at, live_reminders, people
 from tests.casework.services.helpers import act, register
+from tests.conftest import free_port
 
 NOW = at("2026-11-26", 9, 5)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Mailbox:
@@ -56,7 +50,7 @@ class Mailbox:
 @pytest.fixture
 def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Mailbox, Settings]]:
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     monkeypatch.setenv("CASEWORK_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CASEWORK_SMTP_PORT", str(controller.port))
@@ -177,7 +171,7 @@ def test_an_unreachable_mail_server_is_an_error_on_the_delivery(
 ) -> None:
     _box, settings = mailbox
     _remind(engine)
-    closed = settings.model_copy(update={"smtp_port": _free_port()})
+    closed = settings.model_copy(update={"smtp_port": free_port()})
     assert deliver_due(engine, closed, NOW) == {"pending": 1}
     (row,) = _deliveries(engine, "email")
     assert "ConnectionRefusedError" in (row.last_error or "")
