@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Protocol, TypeVar
@@ -13,7 +14,7 @@ from fastapi import Depends, Path, Request
 from sqlmodel import Session
 
 from api.problems import Problem
-from casework.db import engine_for, write_engine
+from casework.db import engine_for, read_session, write_engine
 from casework.errors import Forbidden, NotFound, Unauthorized
 from casework.models import Agency, AuthToken, Case, User
 from casework.services import auth
@@ -58,7 +59,8 @@ def settings() -> Settings:
 
 def database(request: Request) -> Iterator[Session]:
     """A session per request. Reads run in a plain transaction; writes (on SQLite) start with
-    BEGIN IMMEDIATE so two writers queue. Whatever a handler did not commit is rolled back."""
+    BEGIN IMMEDIATE so two writers queue. Whatever a handler did not commit is rolled back.
+    A handler that changes data commits, then builds its answer in `reading()`."""
     engine = engine_for(get_settings())
     if request.method not in SAFE_METHODS:
         engine = write_engine(engine)
@@ -67,6 +69,15 @@ def database(request: Request) -> Iterator[Session]:
 
 
 Db = Annotated[Session, Depends(database)]
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read transaction of its own (the answer after a commit: no second write lock)."""
+    with read_session(engine_for(get_settings())) as session:
+        yield session
+
+
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="案件编号")]
 Config = Annotated[Settings, Depends(settings)]
 
@@ -111,7 +122,16 @@ def bearer(request: Request) -> str | None:
 
 def current_caller(request: Request, session: Db) -> Caller:
     """The login behind the request: a bearer token, or the session cookie of the web UI —
-    which, for a request that changes data, also needs the CSRF token in a header."""
+    which, for a request that changes data, also needs the CSRF token in a header. A request
+    that changes data reads it in a short read transaction of its own, so it takes SQLite's
+    write lock only for its change (DESIGN §8: short write transactions)."""
+    if request.method in SAFE_METHODS:
+        return _caller(request, session)
+    with read_session(engine_for(get_settings())) as reader:
+        return _caller(request, reader)
+
+
+def _caller(request: Request, session: Session) -> Caller:
     now = utcnow()
     token = bearer(request)
     from_cookie = token is None

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Response
 
-from api.deps import CaseId, Db, Me, visible_case
+from api.deps import CaseId, Db, Me, reading, visible_case
 from api.examples import ACTION_EXAMPLES
 from api.problems import Problem
 from api.routers.cases import detail, etag
@@ -109,7 +109,8 @@ def _route(spec: ActionSpec) -> None:
         )
         session.commit()
         response.headers["ETag"] = etag(performed.case.version)
-        return detail(session, caller, performed.case, access)
+        with reading() as reader:
+            return detail(reader, caller, reader.get_one(Case, case_id), access)
 
     # the body's type is this action's payload model, required unless the action takes none
     signature = inspect.signature(act)

@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session, col, or_, select
 
-from api.deps import CSRF_COOKIE, SESSION_COOKIE, Config, Db, Me
+from api.deps import CSRF_COOKIE, SESSION_COOKIE, Config, Db, Me, reading
 from api.schemas import LoginIn, LoginOut, MeOut, PasswordIn, RoleOut
 from casework.errors import Invalid, Unauthorized
 from casework.models import Agency, User, UserRole
@@ -94,8 +94,13 @@ def login(
         token=issued.token,
         expires_at=issued.expires_at,
         csrf_token=issued.csrf,
-        user=me_out(session, issued.user, config.current_day()),
+        user=_me_after_commit(issued.user, config.current_day()),
     )
+
+
+def _me_after_commit(user: User, day: date) -> MeOut:
+    with reading() as reader:
+        return me_out(reader, user, day)
 
 
 @router.post("/logout", summary="退出登录：令牌立即失效", status_code=204, response_class=Response)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Body, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from api.deps import Caller, CaseId, Db, Me, visible_agency, visible_case
+from api.deps import Caller, CaseId, Db, Me, reading, visible_agency, visible_case
 from api.examples import REGISTER_EXAMPLE
 from api.problems import Problem
 from api.schemas import CaseDetail, CasePage, CaseSummary
@@ -263,7 +263,8 @@ def register(
     case = performed.case
     response.headers["ETag"] = etag(case.version)
     response.headers["Location"] = f"/api/v1/cases/{case.id}"
-    return detail(session, caller, case, access)
+    with reading() as reader:
+        return detail(reader, caller, reader.get_one(Case, case.id), access)
 
 
 @router.get(

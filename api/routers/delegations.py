@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from sqlmodel import Session
 
-from api.deps import Db, Me, visible_agency
+from api.deps import Db, Me, reading, visible_agency
 from api.schemas import DelegationIn, DelegationOut
 from casework.models import Agency, User, UserRole
 from casework.services import delegation
@@ -43,7 +43,8 @@ def add(body: DelegationIn, caller: Me, session: Db) -> DelegationOut:
     row = delegation.delegate(session, caller.user, to, agency, role, body.valid_from,
                               body.valid_to, caller.today)  # fmt: skip
     session.commit()
-    return delegation_out(session, row, agency)
+    with reading() as reader:
+        return delegation_out(reader, row, agency)
 
 
 @router.delete("/{delegation_id}", summary="终止代理（委托人或本机关管理员）", status_code=204,

@@ -4,6 +4,7 @@ services on the same database, then work through HTTP only."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import subprocess
@@ -71,23 +72,19 @@ def _database(backend: str, tmp: Path) -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    """`uvicorn api.app:create_app` on a free port of 127.0.0.1, 'today' fixed at 2026-11-26."""
-    tmp = tmp_path_factory.mktemp(f"api-{request.param}")
-    databases = _database(request.param, tmp)
-    db_url = next(databases)
+@contextlib.contextmanager
+def running_server(db_url: str, tmp: Path, today: str = TODAY) -> Iterator[Server]:
+    """`uvicorn api.app:create_app` on a free port of 127.0.0.1 with 'today' fixed; on exit,
+    its log must hold no traceback (nothing a client sent may crash a request)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
     env.update(
         CASEWORK_DATABASE_URL=db_url,
-        CASEWORK_TODAY=TODAY,
+        CASEWORK_TODAY=today,
         CASEWORK_DATA_DIR=str(tmp / "data"),
         CASEWORK_PUBLIC_URL=f"http://127.0.0.1:{port}",
     )
-    log = tmp / "uvicorn.log"
+    log = tmp / f"uvicorn-{port}.log"
     argv = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]  # fmt: skip
     with log.open("wb") as out:
@@ -114,10 +111,24 @@ def server(
         except subprocess.TimeoutExpired:
             process.kill()
         engine.dispose()
+    text_ = log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in text_, text_[-5000:]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The API on a database of each backend for the session, 'today' 2026-11-26."""
+    tmp = tmp_path_factory.mktemp(f"api-{request.param}")
+    databases = _database(request.param, tmp)
+    db_url = next(databases)
+    try:
+        with running_server(db_url, tmp) as running:
+            yield running
+    finally:
         for _ in databases:
             pass
-    text_ = log.read_text(encoding="utf-8", errors="replace")
-    assert "Traceback" not in text_, text_[-5000:]  # nothing a client sent may crash a request
 
 
 @dataclass

@@ -3,6 +3,7 @@ date `on` back-dates the early steps; 'today' is 2026-11-26)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -10,10 +11,10 @@ import httpx
 from api.app import create_app
 from casework.db import unit_of_work
 from casework.services.directory import agency_by_code
-from tests.api.conftest import World, problem
+from tests.api.conftest import World, problem, running_server
 from tests.api.test_cases import act, ok
 
-UNREACHABLE_HERE = {  # needs a 'today' after a provisional expiry (tested in the core)
+UNREACHABLE_HERE = {  # needs a 'today' after a provisional expiry: the test below
     "confirm_expiry",
 }
 
@@ -98,3 +99,19 @@ def test_every_user_action_works_through_http(world: World) -> None:
     schema = create_app().openapi()
     routes = {p.rsplit("/", 1)[-1] for p in schema["paths"] if "/actions/" in p}
     assert routes - taken == UNREACHABLE_HERE, routes - taken
+
+
+def test_an_approver_confirms_an_expiry_held_on_a_provisional_date(
+    world: World, tmp_path: Path
+) -> None:
+    """A correction period ending in 2027, whose holiday notice is not loaded: the expiry is
+    held for an approver, who confirms it once the day has passed (a server whose 'today' is
+    2027-06-30, on the same database)."""
+    clerk = world.login("clerk")
+    case = world.register(clerk, submitted_on="2026-11-23")
+    case = step(clerk, case, "request_correction", {"period_wd": 40}, "2026-11-24")
+    with running_server(world.server.db_url, tmp_path, today="2027-06-30") as later:
+        approver = World(later, world.tag, world.codes, world.users).login("approver")
+        confirmed = step(approver, case, "confirm_expiry", state="closed")
+    assert confirmed["outcome"] == "other.correction_not_submitted"
+    assert confirmed["events"][-1]["on"] < "2027-06-30"  # the day after the period, not today

@@ -228,3 +228,33 @@ def test_serve_runs_the_api_and_the_embedded_worker_and_ctrl_c_stops_both(stack:
         httpx.get(f"{url}/healthz", timeout=2)
     with Session(stack.engine) as s:
         assert s.exec(select(Case)).one().state == "closed"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_readiness_checks_the_broker_when_one_is_set(
+    stack: Stack, redis_db: tuple[str, redis.Redis]
+) -> None:
+    """With CASEWORK_BROKER_URL `casework serve` runs the API alone; /readyz pings Redis, and a
+    broker that does not answer makes it 503 (a load balancer stops sending requests)."""
+    url, _client = redis_db
+    port, dead = free_port(), free_port()
+    serve = stack.start("serve", casework("serve", "--port", str(port)), CASEWORK_BROKER_URL=url)
+    base = f"http://127.0.0.1:{port}"
+    stack.wait_until(lambda _s: _answers(f"{base}/healthz"), alive=(serve,), what="the API")
+    ready = httpx.get(f"{base}/readyz")
+    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert "定时任务工作进程" not in serve.log()  # the workers run on their own with a broker
+    os.killpg(serve.process.pid, signal.SIGINT)
+    assert serve.wait(30) == 0, serve.log()[-3000:]
+    broken = stack.start(
+        "serve-dead-broker",
+        casework("serve", "--port", str(port)),
+        CASEWORK_BROKER_URL=f"redis://127.0.0.1:{dead}/0",
+    )
+    stack.wait_until(lambda _s: _answers(f"{base}/healthz"), alive=(broken,), what="the API")
+    unready = httpx.get(f"{base}/readyz")
+    assert unready.status_code == 503, unready.text
+    assert (
+        unready.json()["checks"]["broker"].startswith("不可用")
+        and unready.json()["checks"]["database"] == "ok"
+    )
