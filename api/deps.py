@@ -28,6 +28,7 @@ SESSION_COOKIE = "casework_session"
 CSRF_COOKIE = "casework_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_BODY_BYTES = 256 * 1024  # a registration with a long request fits many times over
 
 
 async def reject_nul(request: Request) -> None:
@@ -39,7 +40,12 @@ async def reject_nul(request: Request) -> None:
                           errors=[{"field": key, "message": NUL_MESSAGE}])  # fmt: skip
     if request.method in SAFE_METHODS:
         return
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise Problem("payload_too_large", f"请求正文不能超过 {MAX_BODY_BYTES // 1024} KB")
     body = await request.body()  # kept by Starlette for the route to parse
+    if len(body) > MAX_BODY_BYTES:
+        raise Problem("payload_too_large", f"请求正文不能超过 {MAX_BODY_BYTES // 1024} KB")
     where: str | None = None
     if b"\x00" in body:
         where = "body"

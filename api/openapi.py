@@ -36,9 +36,11 @@ DESCRIPTIONS = {
     "403": "无权执行此操作",
     "404": "没有这个资源（或对本人不可见）",
     "409": "数据已被他人更新",
+    "413": "请求正文过大",
     "422": "输入有误（errors 指明字段）或当前不能执行此操作",
     "428": "缺少 If-Match",
     "429": "请求过于频繁",
+    "503": "数据库繁忙，请稍后重试（Retry-After）",
 }
 PUBLIC_PATHS = ("/healthz", "/readyz", "/api/v1/auth/login")
 
@@ -58,14 +60,19 @@ def install(app: FastAPI) -> None:
             description=app.description,
             routes=app.routes,
         )
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "登录得到的令牌"}
+        }
+        components = schema["components"].setdefault("schemas", {})
         components["Problem"] = PROBLEM_SCHEMA
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                codes = ["400", "422"] if path in PUBLIC_PATHS else list(DESCRIPTIONS)
+                codes = ["400", "413", "422"] if path in PUBLIC_PATHS else list(DESCRIPTIONS)
+                if path.startswith("/api/v1") and path not in PUBLIC_PATHS:
+                    operation["security"] = [{"bearer": []}]  # /docs: the Authorize button
                 if path == "/api/v1/auth/login":
                     codes += ["401", "429"]
                 for code in codes:

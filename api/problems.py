@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casework.errors import (
@@ -45,6 +45,7 @@ TITLES: dict[str, str] = {
     "throttled": "请求过于频繁",
     "error": "请求未能完成",
     "internal": "服务器内部错误",
+    "unavailable": "服务繁忙",
 }
 
 STATUS: dict[str, int] = {
@@ -63,6 +64,7 @@ STATUS: dict[str, int] = {
     "throttled": 429,
     "error": 400,
     "internal": 500,
+    "unavailable": 503,
 }
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -191,6 +193,15 @@ def install(app: FastAPI) -> None:
         # client's data is fine, the moment was not
         log.warning("integrity conflict on %s %s: %s", request.method, request.url.path, exc.orig)
         return problem_response("conflict", "数据已被他人同时修改，请刷新后重试", request)
+
+    @app.exception_handler(OperationalError)
+    async def _busy(request: Request, exc: OperationalError) -> JSONResponse:
+        if "database is locked" in str(exc.orig):  # SQLite's busy timeout ran out
+            log.warning("database busy on %s %s", request.method, request.url.path)
+            return problem_response("unavailable", "数据库繁忙，请稍后重试", request,
+                                    headers={"Retry-After": "1"})  # fmt: skip
+        log.exception("database error on %s %s", request.method, request.url.path)
+        return problem_response("internal", "服务器内部错误，已记录，请稍后重试", request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

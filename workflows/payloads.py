@@ -23,7 +23,10 @@ CHANNEL_LABELS: dict[str, str] = {
 
 class Payload(BaseModel):
     # blank text is no text: "  " fails min_length like ""
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # no text field is longer than a long letter (a 20 MB "request" was accepted once)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, str_max_length=20_000
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -41,10 +44,10 @@ class Empty(Payload):
 class ApplicantData(Payload):
     kind: ApplicantKind
     name: str = Field(min_length=1, max_length=200)
-    id_number: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
+    id_number: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, max_length=64)
+    email: str | None = Field(default=None, max_length=254)
+    address: str | None = Field(default=None, max_length=500)
 
 
 class Register(Payload):

@@ -30,6 +30,7 @@ _MESSAGES: dict[str, str] = {
     "date_from_datetime_inexact": "须为日期（YYYY-MM-DD），不能带时间",
     "date_future": "不能是将来的日期",
     "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "须为 JSON 对象",
     "json_type": "不是有效的 JSON",
     "string_pattern_mismatch": "格式不正确",
     "bool_type": "须为是/否",

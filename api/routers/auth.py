@@ -63,10 +63,14 @@ def login(
 ) -> LoginOut:
     now = utcnow()
     remote = request.client.host if request.client else None
-    issued = auth.login(
+    with reading() as reader:  # the slow password check holds no write lock
+        user = auth.verify_login(
+            reader, body.username, body.password, remote=remote, now=now, settings=config
+        )
+    issued = auth.record_login(
         session,
         body.username,
-        body.password,
+        user,
         kind="cookie" if body.cookie else "bearer",
         remote=remote,
         now=now,
@@ -127,6 +131,9 @@ def me(caller: Me, session: Db) -> MeOut:
 def change_password(body: PasswordIn, caller: Me, session: Db) -> Response:
     if not auth.password_matches(caller.user, body.old_password):
         raise Invalid("原密码不正确", field="old_password")
-    auth.set_password(session, caller.user, body.new_password, utcnow())
+    try:
+        auth.set_password(session, caller.user, body.new_password, utcnow())
+    except Invalid as error:
+        raise Invalid(str(error), field="new_password") from None
     session.commit()
     return Response(status_code=204)

@@ -42,7 +42,10 @@ def _national_admin(caller: Caller) -> None:
         raise Forbidden("全国日历须由顶级机关的管理员调整")
 
 
-def _moved(moved: list[Moved]) -> CalendarChangeOut:
+def _moved(moved: list[Moved], caller: Caller) -> CalendarChangeOut:
+    """The deadlines that moved, of the cases this caller can see (a national change moves
+    every agency's; the others' case numbers are not theirs to read)."""
+    moved = [m for m in moved if m.agency_id is not None and caller.scope.get(m.agency_id)]
     return CalendarChangeOut(
         moved=[
             MovedOut(ref=m.ref, clock=m.clock, party=m.party, old_due=m.old_due, new_due=m.new_due)
@@ -107,7 +110,7 @@ def set_day(day: date, body: DayOverrideIn, caller: Me, session: Db) -> Calendar
     except CalendarRangeError as error:
         raise Invalid(str(error), field="day") from None
     session.commit()
-    return _moved(moved)
+    return _moved(moved, caller)
 
 
 @router.post(
@@ -119,4 +122,4 @@ def confirm(year: Year, body: YearConfirmIn, caller: Me, session: Db) -> Calenda
     _national_admin(caller)
     moved = calendar_admin.confirm(session, year, body.source, caller.username)
     session.commit()
-    return _moved(moved)
+    return _moved(moved, caller)

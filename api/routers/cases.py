@@ -123,6 +123,7 @@ def scoped(
         outcome=outcome,
         handler=handler,
         text=q or None,
+        names_in=frozenset(i for i, a in caller.scope.agencies.items() if a.reveals),
     )
     return Scoped(agency_ids, f)
 
@@ -185,11 +186,11 @@ def export_csv(caller: Me, session: Db, chosen: Filtered) -> StreamingResponse:
             out.truncate()
             for found in batch:
                 s = summary(found, caller.agency(found.case.agency_id), caller.today)
-                writer.writerow([s.ref, s.agency_name, s.state_label, s.received_on,
-                                 s.reply_due or "", "是" if s.due_provisional else "",
-                                 "是" if s.overdue else "", ApplicantKind(s.applicant_kind).label,
-                                 s.applicant_name, s.handler or "", _outcome(s.outcome),
-                                 s.version])  # fmt: skip
+                writer.writerow([cell(v) for v in (
+                    s.ref, s.agency_name, s.state_label, s.received_on, s.reply_due or "",
+                    "是" if s.due_provisional else "", "是" if s.overdue else "",
+                    ApplicantKind(s.applicant_kind).label, s.applicant_name, s.handler or "",
+                    _outcome(s.outcome), s.version)])  # fmt: skip
             yield out.getvalue()
             batch = batch_after(batch[-1].case.id) if len(batch) == CSV_BATCH else []
 
@@ -199,6 +200,16 @@ def export_csv(caller: Me, session: Db, chosen: Filtered) -> StreamingResponse:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
     )
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> str:
+    """A spreadsheet cell that cannot run: text a spreadsheet would read as a formula (an
+    applicant's name is anyone's input) gets a leading apostrophe (OWASP: CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _outcome(code: str | None) -> str:

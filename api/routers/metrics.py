@@ -86,7 +86,13 @@ def install(app: FastAPI) -> None:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         began = time.perf_counter()
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:  # answered as a 500 by the error handler: count it too
+            route = _route_of(request)
+            latency.labels(request.method, route).observe(time.perf_counter() - began)
+            requests.labels(request.method, route, "500").inc()
+            raise
         route = _route_of(request)
         latency.labels(request.method, route).observe(time.perf_counter() - began)
         requests.labels(request.method, route, str(response.status_code)).inc()

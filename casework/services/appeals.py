@@ -26,6 +26,7 @@ ROLES: dict[str, str] = {
     "co_defendant_review_body": "复议机关（共同被告）",
 }
 RESULTS: dict[str, str] = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果"}
+FIRST_DAY = date(2008, 5, 1)  # the Regulations in force: no appeal about a reply before
 ANSWER_DAYS = {
     "reconsideration": 10,
     "litigation_direct": 15,
@@ -86,6 +87,12 @@ def add_appeal(
         raise Invalid(f"收到日期 {received} 早于提起日期 {filed_on}", field="received_on")
     if case is not None and case.agency_id != agency.id:
         raise Invalid("案件不属于该机关", field="case")
+    if filed_on < FIRST_DAY:
+        raise Invalid(f"提起日期 {filed_on} 早于条例施行（{FIRST_DAY}）", field="filed_on")
+    if case is not None and filed_on < case.received_on:
+        raise Invalid(
+            f"提起日期 {filed_on} 早于该申请的收到日期 {case.received_on}", field="filed_on"
+        )
     assert agency.id is not None
     appeal = Appeal(
         agency_id=agency.id,
@@ -129,6 +136,8 @@ def decide(
         raise Invalid(f"复议/诉讼 {appeal.id} 已于 {appeal.decided_on} 审结")
     if on < appeal.filed_on:
         raise Invalid(f"审结日期 {on} 早于提起日期 {appeal.filed_on}", field="on")
+    if appeal.answered_on is not None and on < appeal.answered_on:
+        raise Invalid(f"审结日期 {on} 早于答复日期 {appeal.answered_on}", field="on")
     appeal.decided_on, appeal.result = on, result
     session.add(appeal)
     _log(session, appeal, "decided", on, actor, result=result)

@@ -80,25 +80,41 @@ class Issued:
     csrf: str | None = None
 
 
-def login(
+def verify_login(
     session: Session,
     username: str,
     password: str,
+    *,
+    remote: str | None,
+    now: datetime,
+    settings: Settings,
+) -> User | None:
+    """The user if the password is right and the user active (reads only: the slow argon2
+    check runs outside any write transaction); Throttled while too many failures stand."""
+    check_throttle(session, username, remote, now, settings)
+    user = session.exec(select(User).where(User.username == username)).first()
+    ok = password_matches(user, password) and user is not None and user.active
+    return user if ok else None
+
+
+def record_login(
+    session: Session,
+    username: str,
+    user: User | None,
     *,
     kind: str,
     remote: str | None,
     now: datetime,
     settings: Settings,
 ) -> Issued | None:
-    """Check the password and issue a token, or None. The attempt is recorded either way (the
-    caller commits even on None: failures must count)."""
+    """Record the attempt (failures count for throttling) and, for a verified user, issue a
+    token — a short write transaction."""
     if kind not in TOKEN_KINDS:
         raise Invalid(f"不支持的登录方式：{kind}", field="kind")
-    check_throttle(session, username, remote, now, settings)
-    user = session.exec(select(User).where(User.username == username)).first()
-    ok = password_matches(user, password) and user is not None and user.active
-    session.add(LoginAttempt(username=username[:64], remote=remote, at=now, succeeded=ok))
-    if not ok or user is None or user.id is None:
+    session.add(
+        LoginAttempt(username=username[:64], remote=remote, at=now, succeeded=user is not None)
+    )
+    if user is None or user.id is None:
         session.flush()
         return None
     token = secrets.token_urlsafe(32)
@@ -117,6 +133,23 @@ def login(
     )
     session.flush()
     return Issued(user, token, expires, csrf)
+
+
+def login(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    kind: str,
+    remote: str | None,
+    now: datetime,
+    settings: Settings,
+) -> Issued | None:
+    """Verify and record in one session (scripts and tests); the API splits the two."""
+    user = verify_login(session, username, password, remote=remote, now=now, settings=settings)
+    return record_login(
+        session, username, user, kind=kind, remote=remote, now=now, settings=settings
+    )
 
 
 def authenticate(session: Session, token: str, now: datetime) -> tuple[User, AuthToken] | None:

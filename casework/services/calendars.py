@@ -113,5 +113,7 @@ def year_view(calendar: WorkingCalendar, year: int) -> YearView:
         if info.workday == weekend or info.reason not in ("工作日", "周六", "周日"):
             rows.append(info)
         day += timedelta(days=1)
-    total = calendar.count_between(first - timedelta(days=1), last)
+    # working days of the year: those after 1 January, and 1 January itself if one (counting
+    # from 31 December would step outside the calendar in its first year)
+    total = calendar.count_between(first, last) + (1 if calendar.is_workday(first) else 0)
     return YearView(year, calendar.is_provisional(first), total, rows)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, or_, select
 
-from casework.errors import Forbidden, Invalid, NotFound
+from casework.errors import Conflict, Forbidden, Invalid, NotFound
 from casework.models import Agency, User, UserRole
 from casework.services.directory import grant, roles_on
 from workflows.roles import Role
@@ -35,6 +35,8 @@ def delegate(
         raise Invalid("代理结束日期早于开始日期", field="valid_to")
     if (valid_to - valid_from).days >= MAX_DAYS:
         raise Invalid(f"代理期限不能超过 {MAX_DAYS} 日", field="valid_to")
+    if (valid_from - today).days >= MAX_DAYS:
+        raise Invalid(f"代理开始日期不能晚于今日起 {MAX_DAYS} 日", field="valid_from")
     if to.id == by.id:
         raise Invalid("不能委托给本人", field="to")
     if not to.active:
@@ -52,6 +54,20 @@ def delegate(
     if own is None:
         raise Forbidden(
             f"只能委托本人在该机关持有（非受托）的{role.label}角色，且须覆盖整个代理期间"
+        )
+    overlapping = session.exec(
+        select(UserRole).where(
+            UserRole.user_id == to.id,
+            UserRole.agency_id == agency.id,
+            UserRole.role == role.value,
+            col(UserRole.delegated_by_id) == by.id,
+            col(UserRole.valid_from) <= valid_to,
+            col(UserRole.valid_to) >= valid_from,
+        )
+    ).first()
+    if overlapping is not None:
+        raise Conflict(
+            f"已委托“{to.username}”{overlapping.valid_from} 至 {overlapping.valid_to}，期间重叠"
         )
     if not roles_on(session, to, agency, valid_from):
         raise Invalid(f"受托人“{to.username}”须为本机关人员", field="to")

@@ -23,6 +23,7 @@ from casework.services.directory import agency_by_code, roles_on, user_by_name
 from casework.services.projection import deadline_columns
 from casework.services.snapshots import CaseContext, context_for, event_record, load_case
 from casework.timeutil import utcnow
+from casework.workdays import CalendarRangeError
 from workflows import payloads as p
 from workflows.actions import WORKFLOW_VERSION, action_spec
 from workflows.payloads import PAYLOAD_SCHEMA_VERSION
@@ -50,6 +51,22 @@ def perform(
     expected_version: int | None = None,
 ) -> Performed:
     """Apply one action. `case_id` is None only for `register` (the agency is in the payload)."""
+    try:
+        return _perform(session, action, payload, actor, today, case_id, on, expected_version)
+    except CalendarRangeError as error:  # a date the working-day calendar does not cover
+        raise ActionError(None, action, [str(error)]) from None
+
+
+def _perform(
+    session: Session,
+    action: str,
+    payload: Mapping[str, Any],
+    actor: Actor,
+    today: date,
+    case_id: int | None,
+    on: date | None,
+    expected_version: int | None,
+) -> Performed:
     if case_id is None:
         if action != "register":
             raise ActionError(None, action, ["须指明案件"])
@@ -221,9 +238,9 @@ def _stored_payload(
     if isinstance(payload, p.Assign):
         try:
             user = user_by_name(session, payload.handler)
-        except NotFound as missing:
-            raise ActionError(ctx.case.ref, "assign", [str(missing)], "handler") from None
-        if not roles_on(session, user, ctx.agency, on) & {
+        except NotFound:
+            user = None  # told like another agency's user: names elsewhere are not revealed
+        if user is None or not roles_on(session, user, ctx.agency, on) & {
             Role.CLERK,
             Role.APPROVER,
         }:

@@ -32,6 +32,7 @@ class Moved:
     party: str | None
     old_due: date | None
     new_due: date | None
+    agency_id: int | None = None  # whose case: a caller is told only of cases they can see
 
 
 def _tell_handler(
@@ -91,7 +92,9 @@ def _rebuild_case(
     for view in ctx.clocks.current():
         old = before.get((view.clock.value, view.party), view.due)
         if old != view.due:
-            moved.append(Moved(case.ref, view.clock.value, view.party, old, view.due))
+            moved.append(
+                Moved(case.ref, view.clock.value, view.party, old, view.due, case.agency_id)
+            )
             audit = CalendarAudit(
                 case_id=case.id,
                 clock=view.clock.value,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, col, select
@@ -11,12 +11,15 @@ from casework.errors import Invalid
 from casework.models import Agency, ReportInput
 from workflows.validation import describe
 
+MAX_COUNT = 10_000_000  # documents or decisions of one agency in a year: far above any real one
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT, strict=True)]
+
 
 class _Counts(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    issued: int = Field(ge=0)
-    repealed: int = Field(ge=0)
-    in_force: int = Field(ge=0)
+    issued: Count
+    repealed: Count
+    in_force: Count
 
 
 class Proactive(BaseModel):
@@ -39,10 +42,10 @@ class Proactive(BaseModel):
     )
     regulations: _Counts
     normative_documents: _Counts
-    licensing: int = Field(ge=0)
-    penalties: int = Field(ge=0)
-    enforcement: int = Field(ge=0)
-    admin_fees_wan_yuan: float = Field(ge=0, allow_inf_nan=False)
+    licensing: Count
+    penalties: Count
+    enforcement: Count
+    admin_fees_wan_yuan: float = Field(ge=0, le=1e9, allow_inf_nan=False)
 
 
 def parse_proactive(raw: Any, where: str = "") -> dict[str, Any]:

@@ -96,7 +96,7 @@ def test_changing_the_password_ends_every_login(world: World) -> None:
     short = first.post(
         "/api/v1/auth/password", json={"old_password": PASSWORD, "new_password": "short"}
     )
-    assert problem(short, 422)["errors"][0]["field"] == "password"
+    assert problem(short, 422)["errors"][0]["field"] == "new_password"
     changed = first.post(
         "/api/v1/auth/password", json={"old_password": PASSWORD, "new_password": "new-secret-42"}
     )
