@@ -34,11 +34,19 @@ class ActionError(CaseworkError):
         self, ref: str | None, action: str, reasons: list[str], field: str | None = None
     ) -> None:
         where = f"案件 {ref}" if ref else "新案件"
-        super().__init__(f"{where}：操作“{action}”未执行：{'；'.join(reasons)}")
+        super().__init__(f"{where}：操作{_label(action)}未执行：{'；'.join(reasons)}")
         self.ref = ref
         self.action = action
         self.reasons = reasons
         self.field = field
+
+
+def _label(action: str) -> str:
+    """The action's Chinese name with the name a command or a URL uses: 延期答复（extend）."""
+    from workflows.actions import ACTION_BY_NAME  # workflows is below casework: no cycle
+
+    spec = ACTION_BY_NAME.get(action)
+    return f"{spec.label}（{action}）" if spec is not None else action
 
 
 class Forbidden(CaseworkError):

@@ -128,11 +128,22 @@ def me(caller: Me, session: Db) -> MeOut:
     status_code=204,
     response_class=Response,
 )
-def change_password(body: PasswordIn, caller: Me, session: Db) -> Response:
+def change_password(
+    body: PasswordIn, request: Request, caller: Me, session: Db, config: Config
+) -> Response:
+    """A wrong old password counts as a failed login (throttled alike: a stolen session must
+    not be a way to guess the password)."""
+    now = utcnow()
+    remote = request.client.host if request.client else None
+    with reading() as reader:
+        auth.check_throttle(reader, caller.username, remote, now, config)
     if not auth.password_matches(caller.user, body.old_password):
+        auth.record_login(session, caller.username, None, kind="bearer", remote=remote,
+                          now=now, settings=config)  # fmt: skip
+        session.commit()
         raise Invalid("原密码不正确", field="old_password")
     try:
-        auth.set_password(session, caller.user, body.new_password, utcnow())
+        auth.set_password(session, caller.user, body.new_password, now)
     except Invalid as error:
         raise Invalid(str(error), field="new_password") from None
     session.commit()

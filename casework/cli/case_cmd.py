@@ -331,7 +331,7 @@ def register(
         "follow_up_of": follow_up_of,
     }
     payload = {k: v for k, v in payload.items() if v is not None}
-    where = f"{'案件 ' + ref if ref else '新案件'}：操作“register”未执行："
+    where = f"{'案件 ' + ref if ref else '新案件'}：操作登记（register）未执行："
     try:
         with writing() as session:
             owner = agency_by_code(session, agency)

@@ -169,3 +169,22 @@ def test_assigning_does_not_tell_which_names_exist_elsewhere(world: World) -> No
     assert elsewhere["detail"].replace(world.user("stranger"), "X") == nowhere["detail"].replace(
         f"nobody_{world.tag}", "X"
     )
+
+
+def test_guessing_the_old_password_is_throttled_like_logins(world: World) -> None:
+    client = world.login("auditor")
+    for _ in range(5):
+        wrong = client.post(
+            "/api/v1/auth/password", json={"old_password": "guess-1234", "new_password": "x" * 12}
+        )
+        problem(wrong, 422)
+    blocked = client.post(
+        "/api/v1/auth/password", json={"old_password": PASSWORD, "new_password": "y" * 12}
+    )
+    problem(blocked, 429, "throttled")
+
+
+def test_refusals_name_the_action_in_chinese(world: World) -> None:
+    clerk = world.login("clerk")
+    refused = problem(act(clerk, world.register(clerk), "deliver", {"method": "post"}), 422)
+    assert "操作送达（deliver）未执行" in refused["detail"]
