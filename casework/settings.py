@@ -72,7 +72,13 @@ class Settings(BaseSettings):
     api_workers: int = Field(default=1, ge=1, description="uvicorn worker processes")
     token_hours: float = Field(default=12, gt=0, description="a login lasts this long")
     login_max_failures: int = Field(
-        default=5, ge=1, description="failed logins per user (or 4× per address) in the window"
+        default=5, ge=1, description="failed logins per user name in the window"
+    )
+    login_max_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        description="failed logins from one address in the window (an office "
+        "behind one NAT address shares it)",
     )
     login_window_minutes: float = Field(default=15, gt=0, description="the throttling window")
     cookie_secure: bool = Field(

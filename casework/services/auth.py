@@ -50,13 +50,13 @@ def password_matches(user: User | None, password: str) -> bool:
 def check_throttle(
     session: Session, username: str, remote: str | None, now: datetime, settings: Settings
 ) -> None:
-    """Refuse a login while the user name (or the address, at 4× the limit) has too many
-    failures in the window; the wait is until the oldest of them leaves the window."""
+    """Refuse a login while the user name or the address has too many failures in the window;
+    the wait is until the oldest of them leaves the window."""
     window = timedelta(minutes=settings.login_window_minutes)
     since = now - window
     limits = [(col(LoginAttempt.username) == username, settings.login_max_failures)]
     if remote:
-        limits.append((col(LoginAttempt.remote) == remote, 4 * settings.login_max_failures))
+        limits.append((col(LoginAttempt.remote) == remote, settings.login_max_failures_per_address))
     for scope, limit in limits:
         failures = select(LoginAttempt.at).where(
             scope, col(LoginAttempt.at) > since, col(LoginAttempt.succeeded).is_(False)
