@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 
 from api.deps import Db, Me, visible_agency
-from casework.errors import Invalid
 from casework.services.report_inputs import Proactive, set_proactive
-from casework.statistics.figures import proactive_for, report
+from casework.statistics.figures import parse_as_of, proactive_for, report
 from casework.statistics.text import render_tables
-from casework.timeutil import end_of_china_day, utcnow
+from casework.timeutil import utcnow
 from workflows.roles import Role
 
 router = APIRouter(prefix="/reports", tags=["年度报告"])
@@ -21,22 +19,6 @@ router = APIRouter(prefix="/reports", tags=["年度报告"])
 Year = Annotated[int, Path(ge=2008, le=2099, description="年度")]
 AgencyCode = Annotated[str, Query(max_length=64, description="机关代码")]
 WRITERS = frozenset({Role.CLERK, Role.APPROVER})
-
-
-def as_of_instant(value: str | None) -> datetime:
-    """A date (the end of that day, China time) or an instant with its time zone."""
-    if value is None:
-        return utcnow()
-    try:
-        if len(value) == 10:
-            return end_of_china_day(datetime.fromisoformat(value).date())
-        instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise Invalid(f"as_of“{value}”不是有效的日期或时刻（如 2024-01-05 或 2024-01-05T02:00:00Z）",
-                      field="as_of") from None  # fmt: skip
-    if instant.tzinfo is None:
-        raise Invalid("as_of 须带时区（如 2024-01-05T10:00:00+08:00 或 …Z）", field="as_of")
-    return instant.astimezone(UTC)
 
 
 @router.get(
@@ -57,7 +39,7 @@ def show(
     format: Annotated[Literal["json", "text"], Query(description="json 或 text")] = "json",
 ) -> Any:
     found, _access = visible_agency(session, caller, agency)
-    result = report(session, found, year, as_of_instant(as_of), subtree)
+    result = report(session, found, year, parse_as_of(as_of), subtree)
     if format == "text":
         return PlainTextResponse(render_tables(result))
     return result.as_json()

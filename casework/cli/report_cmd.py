@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import typer
 
 from casework.cli.common import console, fail, reading, settings, today, writing
 from casework.db import make_engine, unit_of_work
+from casework.errors import Invalid
 from casework.migrate import upgrade
 from casework.services.directory import agency_by_code
 from casework.services.replay import load_file, replay
 from casework.services.report_inputs import set_proactive
-from casework.statistics.figures import proactive_for, report
+from casework.statistics.figures import parse_as_of, proactive_for, report
 from casework.statistics.text import render_tables
-from casework.timeutil import end_of_china_day, utcnow
+from casework.timeutil import utcnow
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -24,17 +25,10 @@ REPO_EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _as_of(value: str | None) -> datetime:
-    if value is None:
-        return utcnow()
     try:
-        if len(value) == 10:  # a date: the end of that day, China time
-            return end_of_china_day(datetime.fromisoformat(value).date())
-        instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        fail(f"--as-of“{value}”不是有效的日期或时刻（如 2024-01-05 或 2024-01-05T02:00:00Z）", 2)
-    if instant.tzinfo is None:
-        fail("--as-of 须带时区（如 2024-01-05T10:00:00+08:00 或 …Z）", 2)
-    return instant.astimezone(UTC)
+        return parse_as_of(value)
+    except Invalid as error:
+        fail(str(error).replace("as_of", "--as-of", 1), 2)
 
 
 @app.command("show", help="显示某年度的统计（第二、三、四部分）")

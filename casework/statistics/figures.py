@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,8 +20,10 @@ from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from casework.errors import Invalid
 from casework.models import Agency, Case, CaseConclusion, CaseEvent, ReportInput
 from casework.services.appeals import standings, table_four
+from casework.timeutil import end_of_china_day, utcnow
 from workflows.outcomes import OUTCOMES, ApplicantKind
 
 COLUMNS: tuple[str, ...] = (*(k.value for k in ApplicantKind), "total")
@@ -231,3 +233,22 @@ def report(
         appeals=appeals,
         fees=fee_figures(session, ids, year, as_of),
     )
+
+
+def parse_as_of(value: str | None) -> datetime:
+    """The instant a report is "as recorded by": a date (the end of that day, China time) or
+    an instant with its time zone; None is now."""
+    if value is None:
+        return utcnow()
+    try:
+        if len(value) == 10:
+            return end_of_china_day(datetime.fromisoformat(value).date())
+        instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(
+            f"as_of“{value}”不是有效的日期或时刻（如 2024-01-05 或 2024-01-05T02:00:00Z）",
+            field="as_of",
+        ) from None
+    if instant.tzinfo is None:
+        raise Invalid("as_of 须带时区（如 2024-01-05T10:00:00+08:00 或 …Z）", field="as_of")
+    return instant.astimezone(UTC)
