@@ -3,25 +3,37 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import Depends, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import openapi, problems
 from api.deps import reject_nul
+from api.http_semantics import HeadAsGet
 from api.routers import (
     actions,
     agencies,
     appeals,
+    attachments,
     auth,
     calendar,
+    case_checks,
+    case_file,
     cases,
     delegations,
     health,
     metrics,
+    notices,
     notifications,
     reports,
 )
 
 API_PREFIX = "/api/v1"
+STATIC = Path(__file__).parent / "static"
+SWAGGER_UI = "/static/vendor/swagger-ui-dist"
 
 DESCRIPTION = """政府信息公开申请办理系统的 HTTP 接口。
 
@@ -40,7 +52,7 @@ def create_app() -> FastAPI:
         title="casework 政府信息公开申请办理",
         version="1",
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served below from local copies: an offline intranet has no CDN
         redoc_url=None,
         openapi_url="/openapi.json",
         dependencies=[Depends(reject_nul)],
@@ -54,7 +66,11 @@ def create_app() -> FastAPI:
         auth,
         agencies,
         cases,
+        case_checks,
         actions,
+        attachments,
+        notices,
+        case_file,
         notifications,
         calendar,
         appeals,
@@ -62,4 +78,19 @@ def create_app() -> FastAPI:
         delegations,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/docs", docs_page, include_in_schema=False, response_class=HTMLResponse)
+    app.add_middleware(HeadAsGet)
     return app
+
+
+def docs_page() -> HTMLResponse:
+    """Swagger UI from the vendored swagger-ui-dist (api/static/vendor/assets.json)."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="casework 接口文档",
+        swagger_js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER_UI}/swagger-ui.css",
+        swagger_favicon_url=f"{SWAGGER_UI}/favicon-32x32.png",
+        swagger_ui_parameters={"persistAuthorization": True},
+    )

@@ -4,13 +4,13 @@ data commits once, at the end — DESIGN §2.6), the caller's login and what the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Header, Path, Request
 from sqlmodel import Session
 
 from api.problems import Problem
@@ -31,6 +31,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_BODY_BYTES = 256 * 1024  # a registration with a long request fits many times over
 
 
+STREAMS_BODY = "casework_streams_body"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def streams_own_body(endpoint: Endpoint) -> Endpoint:
+    """Marks a route that reads its own body as it arrives, with its own limit (an upload):
+    the check below must not read the body first, which would hold all of it in memory."""
+    setattr(endpoint, STREAMS_BODY, True)
+    return endpoint
+
+
 async def reject_nul(request: Request) -> None:
     """No text may hold a NUL character (PostgreSQL refuses it): a clear 422 for the query or
     the body, before anything else looks at them."""
@@ -38,7 +49,9 @@ async def reject_nul(request: Request) -> None:
         if "\x00" in key or "\x00" in value:
             raise Problem("validation", f"{key}：{NUL_MESSAGE}",
                           errors=[{"field": key, "message": NUL_MESSAGE}])  # fmt: skip
-    if request.method in SAFE_METHODS:
+    if request.method in SAFE_METHODS or getattr(
+        request.scope.get("endpoint"), STREAMS_BODY, False
+    ):
         return
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
@@ -186,3 +199,17 @@ def visible_agency(session: Session, caller: Caller, code: str) -> tuple[Agency,
         if access.agency.code == code:
             return access.agency, access
     raise NotFound(f"没有代码为“{code}”的机关")
+
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="幂等键（可选，如 UUID）：重试同一请求时带上相同的键，只会创建一次，"
+        "重试得到首次创建的结果；24 小时内有效",
+        examples=["5f0c8a9e-3b1d-4c52-9a57-2f4b8e1d6c30"],
+    ),
+]

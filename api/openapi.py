@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -44,6 +46,47 @@ DESCRIPTIONS = {
 }
 PUBLIC_PATHS = ("/healthz", "/readyz", "/api/v1/auth/login")
 
+# Real answers captured by tools/openapi_examples.py: by response schema, and by operation for
+# answers without a named schema (CSV, text, free-form JSON)
+RESPONSE_EXAMPLES: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "response_examples.json").read_text(encoding="utf-8")
+)
+
+# One example per parameter name, for parameters whose declaration gives none
+PARAMETER_EXAMPLES: dict[str, Any] = {
+    "case_id": 1042,
+    "appeal_id": 7,
+    "delegation_id": 3,
+    "year": 2026,
+    "day": "2026-12-31",
+    "agency": "zhz",
+    "limit": 50,
+    "cursor": "YmVmb3JlOjEwNDI",
+    "state": "received",
+    "open_only": True,
+    "overdue": True,
+    "due_before": "2026-12-31",
+    "received_from": "2026-01-01",
+    "received_to": "2026-11-30",
+    "applicant_kind": "natural_person",
+    "outcome": "disclosed",
+    "handler": "li",
+    "q": "环境影响评价",
+    "unread": True,
+    "start": "2026-09-22",
+    "days": 20,
+    "as_of": "2027-01-31",
+    "subtree": False,
+    "format": "json",
+    "on": "2026-11-26",
+    "basis": "per_item",
+    "pages": 120,
+    "items": 1,
+    "attachment_id": 5,
+    "notice_id": 12,
+    "If-None-Match": '"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"',
+}
+
 
 def _problem(description: str) -> dict[str, Any]:
     content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
@@ -68,7 +111,8 @@ def install(app: FastAPI) -> None:
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
         for path, operations in schema.get("paths", {}).items():
-            for operation in operations.values():
+            for method, operation in operations.items():
+                _add_examples(f"{method.upper()} {path}", operation)
                 responses = operation.setdefault("responses", {})
                 codes = ["400", "413", "422"] if path in PUBLIC_PATHS else list(DESCRIPTIONS)
                 if path.startswith("/api/v1") and path not in PUBLIC_PATHS:
@@ -82,3 +126,26 @@ def install(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _add_examples(operation_key: str, operation: dict[str, Any]) -> None:
+    """Response examples (real answers) and an example for every parameter."""
+    by_schema, by_operation = RESPONSE_EXAMPLES["schemas"], RESPONSE_EXAMPLES["operations"]
+    for code, response in operation.get("responses", {}).items():
+        if not code.startswith("2"):
+            continue
+        for media, content in response.get("content", {}).items():
+            shape = content.get("schema", {})
+            ref, items = shape.get("$ref", ""), shape.get("items", {}).get("$ref", "")
+            name = (ref or items).rsplit("/", 1)[-1]
+            if name in by_schema:
+                content["example"] = [by_schema[name]] if items else by_schema[name]
+            elif media in by_operation.get(operation_key, {}):
+                content["example"] = by_operation[operation_key][media]
+    for parameter in operation.get("parameters", []):
+        declared = parameter.get("schema", {}).get("examples")
+        if "example" not in parameter and "examples" not in parameter:
+            if declared:
+                parameter["example"] = declared[0]
+            elif parameter["name"] in PARAMETER_EXAMPLES:
+                parameter["example"] = PARAMETER_EXAMPLES[parameter["name"]]

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http_semantics import allowed_methods
 from casework.errors import (
     ActionError,
     CaseworkError,
@@ -43,6 +44,8 @@ TITLES: dict[str, str] = {
     "payload_too_large": "请求正文过大",
     "unsupported_media_type": "不支持的内容类型",
     "throttled": "请求过于频繁",
+    "infected": "文件未通过病毒检查",
+    "pdf_unavailable": "无法生成 PDF",
     "error": "请求未能完成",
     "internal": "服务器内部错误",
     "unavailable": "服务繁忙",
@@ -62,6 +65,8 @@ STATUS: dict[str, int] = {
     "action_refused": 422,
     "validation": 422,
     "throttled": 429,
+    "infected": 422,
+    "pdf_unavailable": 422,
     "error": 400,
     "internal": 500,
     "unavailable": 503,
@@ -137,6 +142,8 @@ def _status_of(error: CaseworkError) -> tuple[str, int]:
     ):
         if isinstance(error, kind):
             return code, STATUS[code]
+    if error.code in STATUS:  # an error that names its own kind (a refused upload …)
+        return error.code, STATUS[error.code]
     return "error", 400
 
 
@@ -183,9 +190,10 @@ def install(app: FastAPI) -> None:
                 "not_found": f"没有这个地址：{request.url.path}",
                 "method_not_allowed": f"{request.url.path} 不支持 {request.method} 请求",
             }.get(code, TITLES.get(code, TITLES["error"]))
-        return problem_response(
-            code, detail, request, status=exc.status_code, headers=getattr(exc, "headers", None)
-        )
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+        return problem_response(code, detail, request, status=exc.status_code, headers=headers)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:

@@ -7,6 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.attachment_schemas import AttachmentOut
+from workflows.payloads import ApplicantData
+
 
 class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -23,6 +26,7 @@ class LoginIn(BaseModel):
     username: str = Field(min_length=1, max_length=64, examples=["li"])
     password: str = Field(min_length=1, max_length=1024, examples=["请输入密码"])
     cookie: bool = Field(
+        strict=True,
         default=False,
         description="为网页界面设置 HttpOnly 会话 Cookie（写操作须带 X-CSRF-Token 请求头）",
     )
@@ -106,9 +110,17 @@ class ApplicantOut(Out):
     address: str | None = None
 
 
+class NoticeRef(Out):
+    kind: str = Field(description="告知书类型，如 correction")
+    title: str
+
+
 class AllowedAction(Out):
     action: str
     label: str
+    notice: NoticeRef | None = Field(
+        default=None, description="该操作对应的告知书（操作后用 POST …/notices 出具）"
+    )
 
 
 class DeadlineOut(Out):
@@ -158,6 +170,13 @@ class CaseDetail(Out):
     actions_allowed: list[AllowedAction]
     deadlines: list[DeadlineOut]
     events: list[EventOut]
+    attachments: list[AttachmentOut] = Field(
+        default_factory=list, description="附件（含已撤回的）；政务公开办看到的文件名、备注已隐去"
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="本次操作须经办人留意之处（如收费金额与按标准试算的金额不一致）；读取时为空",
+    )
 
 
 class NotificationOut(Out):
@@ -172,7 +191,9 @@ class NotificationOut(Out):
 
 class MarkReadIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"ids": [12, 13]}]})
-    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(min_length=1, max_length=500)
+    ids: list[Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]] = Field(
+        min_length=1, max_length=500
+    )
 
 
 class MarkedOut(Out):
@@ -206,7 +227,7 @@ class DayOverrideIn(BaseModel):
             "examples": [{"workday": False, "source": "某自治州民族节日放假通知", "agency": "zhz"}]
         },
     )
-    workday: bool = Field(description="true：上班；false：休息")
+    workday: bool = Field(strict=True, description="true：上班；false：休息")
     source: str = Field(min_length=1, max_length=500, description="依据，如通知文号或网址")
     agency: str | None = Field(default=None, description="仅对该机关生效；不填为全国")
 
@@ -254,7 +275,7 @@ class AppealIn(BaseModel):
     filed_on: date
     received_on: date | None = None
     role: Literal["respondent", "defendant", "co_defendant_review_body"] | None = None
-    case_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    case_id: int | None = Field(default=None, strict=True, ge=1, le=2**31 - 1)
 
 
 class AppealAnswerIn(BaseModel):
@@ -316,3 +337,92 @@ class DelegationOut(Out):
     role: str
     valid_from: date | None
     valid_to: date | None
+
+
+class PossibleRepeatOut(Out):
+    case_id: int
+    ref: str
+    agency: str = Field(description="机关代码（可能是已并入本机关的原机关）")
+    received_on: date
+    outcome: str
+    outcome_label: str
+    concluded_on: date | None
+    similarity: float = Field(ge=0, le=1, description="申请内容的相似度（字符二元组余弦，0–1）")
+    matched_on: Literal["id_number", "name"] = Field(
+        description="id_number：身份证件号码相同；name：姓名（名称）及申请人类型相同"
+    )
+    matched_on_label: str
+    applicant_name: str = Field(description="申请人姓名；无权查看个人信息的用户看到脱敏的姓名")
+    request_excerpt: str = Field(description="原申请内容摘要")
+
+
+REPEATS_NOTE = "同一申请人已获答复的申请，按申请内容相似度排列；仅供参考，是否属于重复申请（条例第三十六条第（六）项）由经办人判断"
+
+
+class PossibleRepeatsOut(Out):
+    note: str = REPEATS_NOTE
+    items: list[PossibleRepeatOut]
+
+
+class RegisteredCase(CaseDetail):
+    possible_repeats: list[PossibleRepeatOut] = Field(description=f"可能的重复申请：{REPEATS_NOTE}")
+
+
+class RepeatCheckIn(BaseModel):
+    """The registration form's pre-check: nothing is stored."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        str_max_length=20_000,
+        json_schema_extra={
+            "examples": [
+                {
+                    "agency": "zhz",
+                    "applicant": {"kind": "natural_person", "name": "张三",
+                                  "id_number": "110101199003070011"},
+                    "request": "申请公开某路段改造工程的环境影响评价报告",
+                    "received_on": "2026-11-20",
+                }
+            ]
+        },
+    )  # fmt: skip
+    agency: str = Field(min_length=1, max_length=64)
+    applicant: ApplicantData
+    request: str = Field(min_length=1)
+    received_on: date | None = Field(default=None, description="收到申请之日；默认今日")
+    limit: int = Field(default=10, ge=1, le=100, description="最多列出几件")
+
+
+class FeeBandOut(Out):
+    first: int
+    last: int
+    count: int
+    rate: str = Field(description="元/件或元/页")
+    amount: str = Field(description="元")
+    line: str
+
+
+class FeeEarlierOut(Out):
+    ref: str
+    agency: str
+    received_on: date
+
+
+class FeeQuoteOut(Out):
+    case_id: int
+    ref: str
+    basis: Literal["per_item", "per_volume"]
+    basis_label: str
+    standard: str = Field(description="收费标准依据")
+    month: str = Field(description="收到申请的自然月，如 2026-11")
+    items: int | None = Field(description="按件：本申请计为几件")
+    pages: int | None = Field(description="按量：提供的页数")
+    first_position: int | None = Field(description="按件：本申请是同一申请人本月第几件")
+    earlier: list[FeeEarlierOut] = Field(
+        description="按件：本月此前的各件申请（按收到日期、登记先后）"
+    )
+    bands: list[FeeBandOut]
+    amount: str = Field(description="按标准试算的金额（元）")
+    lines: list[str] = Field(description="中文计算过程")
+    note: str = "按标准试算，供发出收费通知前核对；减免的，请在收费通知中写明"

@@ -67,3 +67,27 @@ class Throttled(CaseworkError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TooLarge(CaseworkError):
+    """A file over the size limit (nothing of it is kept)."""
+
+    code = "payload_too_large"
+
+
+class UnsupportedType(CaseworkError):
+    """A file whose content is not of an allowed type, or whose name says another type."""
+
+    code = "unsupported_media_type"
+
+
+class Infected(CaseworkError):
+    """The virus scanner found something in a file (it is not kept)."""
+
+    code = "infected"
+
+
+class ScanFailed(CaseworkError):
+    """The virus scanner could not check a file, and the policy refuses unchecked files."""
+
+    code = "unavailable"

@@ -3,10 +3,12 @@
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from casework.attachments.types import parse_type_names
 from casework.timeutil import CHINA, china_instant, china_today, utcnow
 
 
@@ -71,6 +73,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     api_workers: int = Field(default=1, ge=1, description="uvicorn worker processes")
     token_hours: float = Field(default=12, gt=0, description="a login lasts this long")
+    idempotency_hours: float = Field(
+        default=24, gt=0, description="an Idempotency-Key is remembered this long"
+    )
     login_max_failures: int = Field(
         default=5, ge=1, description="failed logins per user name in the window"
     )
@@ -92,6 +97,38 @@ class Settings(BaseSettings):
         default=None, description="/metrics answers loopback, or a bearer of this token"
     )
 
+    # Attachments (issue 6): files of a case, kept by content hash once checked
+    attachments_dir: Path | None = Field(
+        default=None, description="where attached files are kept; default data_dir/attachments"
+    )
+    attachment_max_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="the largest file accepted, in bytes"
+    )
+    attachment_types: str = Field(
+        default="pdf,jpeg,png,tiff,ofd,docx,xlsx,doc,xls,txt",
+        description="the types accepted (comma-separated), recognised by content, not by name",
+    )
+    virus_scan_command: str | None = Field(
+        default=None,
+        description="run on each upload before it is kept, {path} the file (e.g. "
+        "`clamdscan --no-summary --fdpass {path}`); unset: uploads are not scanned",
+    )
+    virus_scan_infected_exit: int = Field(
+        default=1, description="the scanner's exit status for an infected file (ClamAV: 1)"
+    )
+    virus_scan_timeout_seconds: float = Field(default=120, gt=0)
+    virus_scan_on_error: Literal["refuse", "accept"] = Field(
+        default="refuse",
+        description="when the scanner fails or is missing: refuse the upload (fail closed) "
+        "or keep it marked as unscanned (fail open)",
+    )
+
+    @field_validator("attachment_types")
+    @classmethod
+    def _known_types(cls, value: str) -> str:
+        parse_type_names(value)  # an unknown name is a clear error at start-up
+        return value
+
     def instant(self) -> datetime:
         """Now — or the injected clock."""
         if self.now is not None:
@@ -108,6 +145,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'casework.sqlite').as_posix()}"
+
+    @property
+    def attachment_root(self) -> Path:
+        return self.attachments_dir or self.data_dir / "attachments"
 
 
 @lru_cache

@@ -133,6 +133,14 @@ OUTCOMES: tuple[Outcome, ...] = (
 )
 OUTCOME_BY_CODE: dict[str, Outcome] = {o.code: o for o in OUTCOMES}
 REPLY_OUTCOMES: tuple[str, ...] = tuple(o.code for o in OUTCOMES if o.by_reply)
+# Replies on the information itself, so that asking for it again is a repeat (Art. 36(6)):
+# not a request still unclear after correction (the information was never identified), the
+# not-processed replies, nor the closures without a reply.
+ANSWERED_OUTCOMES: frozenset[str] = frozenset(
+    o.code
+    for o in OUTCOMES
+    if o.group in (OutcomeGroup.DISCLOSED, OutcomeGroup.PARTIALLY_DISCLOSED, OutcomeGroup.WITHHELD)
+) | {"unavailable.not_held", "unavailable.needs_creation"}
 
 CORRECTION_NOT_SUBMITTED = "other.correction_not_submitted"
 FEE_NOT_PAID = "other.fee_not_paid"

@@ -7,6 +7,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from workflows.clocks import EXTENSION_MAX_WD
+from workflows.fees import MAX_ITEMS, MAX_PAGES
 from workflows.outcomes import OUTCOME_BY_CODE, REPLY_OUTCOMES, ApplicantKind
 from workflows.validation import NUL_MESSAGE, nul_at
 
@@ -65,7 +66,7 @@ class Register(Payload):
     delivery: Literal["paper", "electronic", "pickup"] | None = None
     # 责令重新答复: the id of the appeal whose decision ordered this reply anew; the case is
     # received on the day the agency receives that decision
-    follow_up_of: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    follow_up_of: int | None = Field(strict=True, default=None, ge=1, le=2**31 - 1)
 
     @model_validator(mode="after")
     def _receipt_date(self) -> Self:
@@ -103,14 +104,16 @@ class Assign(Payload):
 
 
 class RequestCorrection(Payload):
-    period_wd: int | None = Field(default=None, ge=1, le=60)  # None: the agency's default
+    period_wd: int | None = Field(
+        strict=True, default=None, ge=1, le=60
+    )  # None: the agency's default
     items: tuple[str, ...] = ()
     served_on: date | None = None
 
 
 class ExtendCorrectionPeriod(Payload):
     due_on: date | None = None
-    days_wd: int | None = Field(default=None, ge=1, le=60)
+    days_wd: int | None = Field(strict=True, default=None, ge=1, le=60)
 
     @model_validator(mode="after")
     def _one_of(self) -> Self:
@@ -169,15 +172,27 @@ class IssueFeeNotice(Payload):
     amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2, allow_inf_nan=False)  # 元
     basis: Literal["per_item", "per_volume"]
     applicant_received_on: date | None = None
+    # what the fee is for, so the amount is checked against the standard (国办函〔2020〕109号):
+    # per volume the pages provided, per item how many items this request counts as
+    pages: int | None = Field(strict=True, default=None, ge=1, le=MAX_PAGES)
+    items: int | None = Field(strict=True, default=None, ge=1, le=MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> Self:
+        if self.basis == "per_item" and self.pages is not None:
+            raise ValueError("按件计收不按页数计算：pages 只用于按量计收（per_volume）")
+        if self.basis == "per_volume" and self.items is not None:
+            raise ValueError("按量计收不按件数计算：items 只用于按件计收（per_item）")
+        return self
 
 
 class Extend(Payload):
-    days_wd: int = Field(ge=1, le=EXTENSION_MAX_WD)
+    days_wd: int = Field(strict=True, ge=1, le=EXTENSION_MAX_WD)
     reason: str = Field(min_length=1)
 
 
 class RequestReasons(Payload):
-    period_wd: int | None = Field(default=None, ge=1, le=60)
+    period_wd: int | None = Field(strict=True, default=None, ge=1, le=60)
 
 
 class SetReasonableDeadline(Payload):

@@ -9,6 +9,9 @@ class Role(StrEnum):
     APPROVER = "approver"
     ADMIN = "admin"
     AUDITOR = "auditor"
+    # changes the national working-day calendar (the State Council's holiday notice), which
+    # every agency's deadlines follow: an install-wide duty, held by whoever runs the system
+    CALENDAR_ADMIN = "calendar_admin"
 
     @property
     def label(self) -> str:
@@ -20,6 +23,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.APPROVER: "负责人",
     Role.ADMIN: "管理员",
     Role.AUDITOR: "查看",
+    Role.CALENDAR_ADMIN: "日历管理员",
 }
 
 

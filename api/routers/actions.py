@@ -17,6 +17,7 @@ from api.problems import Problem
 from api.routers.cases import detail, etag
 from api.schemas import AllowedAction, CaseDetail
 from casework.models import Case
+from casework.notices.kinds import offered_by_action
 from casework.services.access import Access
 from casework.services.perform import perform
 from casework.services.snapshots import context_for
@@ -67,7 +68,12 @@ def allowed(case_id: CaseId, caller: Me, session: Db) -> list[AllowedAction]:
     case, _access = visible_case(session, caller, case_id)
     ctx = context_for(session, case)
     specs = actions_allowed(ctx.snapshot, caller.actor(case.agency_id), caller.today)
-    return [AllowedAction(action=s.name, label=s.label) for s in specs]
+    return [
+        AllowedAction.model_validate(
+            {"action": s.name, "label": s.label, "notice": offered_by_action(s.name)}
+        )
+        for s in specs
+    ]
 
 
 def _route(spec: ActionSpec) -> None:
@@ -110,7 +116,9 @@ def _route(spec: ActionSpec) -> None:
         session.commit()
         response.headers["ETag"] = etag(performed.case.version)
         with reading() as reader:
-            return detail(reader, caller, reader.get_one(Case, case_id), access)
+            answer = detail(reader, caller, reader.get_one(Case, case_id), access)
+        answer.warnings = list(performed.warnings)  # e.g. a fee that differs from the quote
+        return answer
 
     # the body's type is this action's payload model, required unless the action takes none
     signature = inspect.signature(act)

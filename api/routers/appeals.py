@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlmodel import Session
 
-from api.deps import Caller, Db, Me, visible_agency, visible_row
+from api.deps import Caller, Db, IdempotencyKeyHeader, Me, visible_agency, visible_row
 from api.schemas import AppealAnswerIn, AppealDecideIn, AppealIn, AppealOut
 from casework.errors import Invalid
 from casework.models import Agency, Appeal, Case
-from casework.services import appeals
+from casework.services import appeals, idempotency
 from casework.services.access import Access
 from workflows.roles import Role
 
@@ -60,28 +60,60 @@ def list_appeals(
     return [appeal_out(a, found) for a in appeals.list_appeals(session, found)]
 
 
-@router.post("", summary="登记复议或诉讼", status_code=201, response_model=AppealOut)
-def add(body: AppealIn, caller: Me, session: Db) -> AppealOut:
+@router.post(
+    "",
+    summary="登记复议或诉讼",
+    status_code=201,
+    response_model=AppealOut,
+    responses={
+        201: {
+            "headers": {
+                "Idempotent-Replayed": {
+                    "description": "true：按 Idempotency-Key 返回首次登记的记录"
+                }
+            }
+        },
+        409: {"description": "同一 Idempotency-Key 的请求正在处理"},
+        422: {"description": "输入有误；或 Idempotency-Key 已用于内容不同的请求"},
+    },
+)
+def add(
+    body: AppealIn,
+    caller: Me,
+    session: Db,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> AppealOut:
     agency, access = visible_agency(session, caller, body.agency)
     caller.require(access, WRITERS, "登记复议/诉讼")
-    case = None
-    if body.case_id is not None:
-        case = session.get(Case, body.case_id)
-        if case is None or case.agency_id != agency.id:
-            raise Invalid(f"本机关没有编号为 {body.case_id} 的案件", field="case_id")
-    appeal = appeals.add_appeal(
-        session,
-        agency,
-        body.kind,
-        body.filed_on,
-        caller.username,
-        caller.today,
-        received_on=body.received_on,
-        role=body.role,
-        case=case,
-    )
+
+    def add_appeal() -> int:
+        case = None
+        if body.case_id is not None:
+            case = session.get(Case, body.case_id)
+            if case is None or case.agency_id != agency.id:
+                raise Invalid(f"本机关没有编号为 {body.case_id} 的案件", field="case_id")
+        appeal = appeals.add_appeal(
+            session,
+            agency,
+            body.kind,
+            body.filed_on,
+            caller.username,
+            caller.today,
+            received_on=body.received_on,
+            role=body.role,
+            case=case,
+        )
+        return appeal.id or 0
+
+    appeal_id, replayed = idempotency.create_once(
+        session, caller.user.id or 0, idempotency_key, "file_appeal",
+        body.model_dump(mode="json"), caller.now, add_appeal,
+    )  # fmt: skip
     session.commit()
-    return appeal_out(appeal, agency)
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return appeal_out(session.get_one(Appeal, appeal_id), agency)
 
 
 @router.get("/{appeal_id}", summary="复议/诉讼记录", response_model=AppealOut)

@@ -18,7 +18,7 @@ from api.schemas import (
     MovedOut,
     YearConfirmIn,
 )
-from casework.errors import Forbidden, Invalid
+from casework.errors import Invalid
 from casework.models import Agency
 from casework.services import calendar_admin, calendars
 from casework.services.recompute import Moved
@@ -37,9 +37,7 @@ def _agency(session: Db, caller: Caller, code: str | None) -> Agency | None:
 
 
 def _national_admin(caller: Caller) -> None:
-    """The national calendar is changed by an administrator of a top-level agency."""
-    if not any(a.parent_id is None for a in caller.scope.with_role(Role.ADMIN)):
-        raise Forbidden("全国日历须由顶级机关的管理员调整")
+    calendar_admin.require_national_role(caller.scope.all_roles)
 
 
 def _moved(moved: list[Moved], caller: Caller) -> CalendarChangeOut:

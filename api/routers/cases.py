@@ -15,16 +15,27 @@ from fastapi import APIRouter, Body, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from api.deps import Caller, CaseId, Db, Me, reading, visible_agency, visible_case
+from api.deps import (
+    Caller,
+    CaseId,
+    Db,
+    IdempotencyKeyHeader,
+    Me,
+    reading,
+    visible_agency,
+    visible_case,
+)
 from api.examples import REGISTER_EXAMPLE
 from api.problems import Problem
-from api.schemas import CaseDetail, CasePage, CaseSummary
+from api.schemas import CaseDetail, CasePage, CaseSummary, PossibleRepeatOut, RegisteredCase
 from casework.masking import mask_name
 from casework.models import Case
+from casework.services import idempotency
 from casework.services.access import Access
 from casework.services.case_search import CaseFilter, Found, overdue, search_cases
 from casework.services.perform import perform
 from casework.services.queries import case_detail
+from casework.services.repeats import repeats_of_case
 from workflows.actions import action_spec
 from workflows.outcomes import OUTCOME_BY_CODE, ApplicantKind
 from workflows.payloads import Register
@@ -230,19 +241,23 @@ def etag(version: int) -> str:
 
 @router.post(
     "",
-    summary="登记申请",
+    summary="登记申请（答复中附可能的重复申请，仅供参考）",
     status_code=201,
-    response_model=CaseDetail,
+    response_model=RegisteredCase,
     responses={
         201: {
             "headers": {
                 "ETag": {"description": "案件版本"},
                 "Location": {"description": "案件地址"},
+                "Idempotent-Replayed": {
+                    "description": "true：按 Idempotency-Key 返回首次登记的案件"
+                },
             }
         },
         403: {"description": "无登记权限"},
         404: {"description": "没有这个机关"},
-        422: {"description": "输入有误或不能登记"},
+        409: {"description": "同一 Idempotency-Key 的请求正在处理"},
+        422: {"description": "输入有误或不能登记；或 Idempotency-Key 已用于内容不同的请求"},
     },
 )
 def register(
@@ -260,22 +275,38 @@ def register(
     caller: Me,
     session: Db,
     response: Response,
-) -> CaseDetail:
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> RegisteredCase:
     agency, access = visible_agency(session, caller, body.agency)
     caller.require(access, action_spec("register").roles, "登记")
-    performed = perform(
-        session,
-        action="register",
-        payload=body.model_dump(mode="json", exclude_none=True),
-        actor=caller.actor(agency.id or 0),
-        today=caller.today,
-    )
+    payload = body.model_dump(mode="json", exclude_none=True)
+
+    def register_case() -> int:
+        performed = perform(
+            session,
+            action="register",
+            payload=payload,
+            actor=caller.actor(agency.id or 0),
+            today=caller.today,
+        )
+        return performed.case.id or 0
+
+    case_id, replayed = idempotency.create_once(
+        session, caller.user.id or 0, idempotency_key, "register", payload, caller.now,
+        register_case,
+    )  # fmt: skip
     session.commit()
-    case = performed.case
-    response.headers["ETag"] = etag(case.version)
-    response.headers["Location"] = f"/api/v1/cases/{case.id}"
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
     with reading() as reader:
-        return detail(reader, caller, reader.get_one(Case, case.id), access)
+        case = reader.get_one(Case, case_id)
+        response.headers["ETag"] = etag(case.version)
+        response.headers["Location"] = f"/api/v1/cases/{case.id}"
+        repeats = repeats_of_case(reader, case, reveal=access.reveals)
+        return RegisteredCase(
+            **detail(reader, caller, case, access).model_dump(),
+            possible_repeats=[PossibleRepeatOut.model_validate(r.as_json()) for r in repeats],
+        )
 
 
 @router.get(

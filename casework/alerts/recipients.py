@@ -65,8 +65,10 @@ def escalation(session: Session, agency: Agency, day: date) -> tuple[list[User],
 
 
 def administrators(session: Session, day: date) -> list[User]:
-    ids = session.exec(select(Agency.id)).all()
-    return holders(session, [i for i in ids if i is not None], Role.ADMIN, day)
+    """Who loads next year's holiday notice: the calendar administrators (日历管理员), or,
+    where nobody holds that role, every agency's administrators."""
+    ids = [i for i in session.exec(select(Agency.id)).all() if i is not None]
+    return holders(session, ids, Role.CALENDAR_ADMIN, day) or holders(session, ids, Role.ADMIN, day)
 
 
 def unique(users: Iterable[User]) -> list[User]:

@@ -11,6 +11,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 import typer
 from rich.markup import escape
 
+from casework.cli import case_checks_cmd
 from casework.cli.common import (
     acting_user,
     console,
@@ -22,9 +23,14 @@ from casework.cli.common import (
 )
 from casework.errors import ActionError, CaseworkError
 from casework.masking import mask_name
+from casework.models import Case
+from casework.notices.kinds import NoticeKind
+from casework.notices.service import Issued, issue_offered
+from casework.services.access import REVEALING
 from casework.services.directory import agency_by_code
 from casework.services.perform import perform
 from casework.services.queries import case_detail, generic_user, list_cases
+from casework.services.repeats import repeats_of_case
 from casework.services.snapshots import find_case
 from workflows.actions import ACTION_BY_NAME, action_spec
 from workflows.clocks import Clock
@@ -142,7 +148,15 @@ def _print_detail(d: dict[str, Any]) -> None:
         )
         for line in dl["derivation"]:
             console.print(f"      {line}")
-    allowed = "、".join(f"{a['action']}（{a['label']}）" for a in d["actions_allowed"]) or "无"
+    allowed = (
+        "、".join(
+            f"{a['action']}（{a['label']}"
+            + (f"，出具{a['notice']['title']}" if a.get("notice") else "")
+            + "）"
+            for a in d["actions_allowed"]
+        )
+        or "无"
+    )
     console.print(f"[bold]现在可进行的操作[/]：{escape(allowed)}", markup=True)
     console.print("[bold]办理记录[/]", markup=True)
     for e in d["events"]:
@@ -151,6 +165,11 @@ def _print_detail(d: dict[str, Any]) -> None:
         console.print(
             f"  {e['seq']}. {e['on']} {e['label']}（{e['actor']}）→ {State(e['to_state']).label}{extra}"
         )
+    if d.get("attachments"):
+        console.print("[bold]附件[/]", markup=True)
+        for a in d["attachments"]:
+            mark = "  [已撤回]" if a["withdrawn"] else ""
+            console.print(f"  {a['id']}. {a['kind_label']}  {a['filename']}{mark}")
 
 
 def _parse_fields(args: list[str], where: str = "", action: str = "") -> dict[str, Any]:
@@ -231,6 +250,9 @@ def act(
     expected_version: int | None = typer.Option(
         None, "--expected-version", help="期望的案件版本（并发检查）"
     ),
+    notice: bool = typer.Option(
+        False, "--notice", help="同时出具该操作对应的告知书（取文号；与操作同一事务）"
+    ),
 ) -> None:
     where = f"案件 {ref}：操作“{action}”未执行："
     if action == "register":  # the service door would register a new case
@@ -260,6 +282,8 @@ def act(
             )
             state = State(done.case.state).label
             version = done.case.version
+            warnings = done.warnings
+            issued = issue_offered(session, case.id, done.event, actor) if notice else None
     except ActionError:
         raise
     except CaseworkError as error:
@@ -270,6 +294,24 @@ def act(
         f"案件 {ref}：{label}（{done.event.action}）已记录，生效日期 {done.event.effective_on}，"
         f"状态：{state}，版本 {version}"
     )
+    for warning in warnings:
+        console.print(f"注意：{warning}")
+    if issued is not None:
+        _print_issued(ref, issued)
+
+
+def _print_issued(ref: str, issued: Issued) -> None:
+    for n in issued.notices:
+        to = f"（致{n.recipient}）" if n.recipient else ""
+        console.print(f"已出具{NoticeKind(n.kind).label}{to}，文号 {n.number}（编号 {n.id}）")
+    for o in issued.waiting:
+        fields = " ".join(f"--field {name}=……" for name in o.needs_fields)
+        console.print(
+            f"{o.kind.label}（致{o.recipient}）须补充内容后出具：casework notice issue {ref} "
+            f"{o.kind.value} --to {o.recipient} {fields}"
+        )
+    if not issued.notices and not issued.waiting:
+        console.print("该操作没有对应的告知书")
 
 
 def _date_or_fail(value: str, what: str, where: str) -> date:
@@ -307,6 +349,7 @@ def register(
     ),
     as_user: str | None = typer.Option(None, "--as"),
     on: str | None = typer.Option(None, "--on", help="登记日期（默认为收到申请之日）"),
+    notice: bool = typer.Option(False, "--notice", help="同时出具登记回执（取文号）"),
 ) -> None:
     now = today()
     applicant = {
@@ -344,9 +387,27 @@ def register(
             )
             new_ref, due = done.case.ref, done.case.reply_due
             provisional = done.case.due_provisional
+            issued = (
+                issue_offered(session, done.case.id or 0, done.event, actor) if notice else None
+            )
+            reveal, case_id = bool(actor.roles & REVEALING), done.case.id
     except ActionError:
         raise
     except (CaseworkError, ValueError) as error:
         fail(where + str(error))
     mark = "（暂定：该年放假安排尚未公布）" if provisional else ""
     console.print(f"已登记案件 {new_ref}，答复期限 {due}{mark}")
+    if issued is not None:
+        _print_issued(new_ref, issued)
+    with reading() as session:  # evidence for the clerk, read once the registration stands
+        repeats = repeats_of_case(session, session.get_one(Case, case_id), reveal=reveal)
+    if repeats:
+        case_checks_cmd.print_repeats(repeats)
+
+
+app.command("fee", help="信息处理费试算（国办函〔2020〕109号），发出收费通知前核对")(
+    case_checks_cmd.fee
+)
+app.command("repeats", help="同一申请人已获答复的申请（可能的重复申请，按相似度排列）")(
+    case_checks_cmd.repeats
+)

@@ -23,20 +23,33 @@ def agency_add(
     name: str = typer.Argument(...),
     parent: str | None = typer.Option(None, "--parent", help="上级机关代码"),
     signoff: bool = typer.Option(False, "--signoff", help="答复须经负责人审核签发"),
+    district: bool = typer.Option(
+        False, "--district", help="政务公开办：可查看下级机关的案件（个人信息脱敏，只读）"
+    ),
 ) -> None:
     with writing() as session:
         agency = directory.ensure_agency(session, code, name, parent)
         agency.signoff_required = signoff
+        if district:
+            directory.place_agency(session, agency, supervises_subtree=True)
         session.add(agency)
-    console.print(f"机关 {code}（{name}）已就绪")
+    console.print(f"机关 {code}（{name}）已就绪" + ("，为政务公开办" if district else ""))
 
 
 @agency_app.command(
     "set",
-    help="机关的办理政策：审核签发、邮寄宽限、默认补正期限、重新答复案件是否计入统计、期限提醒",
+    help="机关的上级、是否为政务公开办，以及办理政策：审核签发、邮寄宽限、默认补正期限、"
+    "重新答复案件是否计入统计、期限提醒",
 )
 def agency_set(
     code: str = typer.Argument(...),
+    parent: str | None = typer.Option(None, "--parent", help="移到该上级机关之下"),
+    top_level: bool = typer.Option(False, "--top-level", help="设为顶级机关（没有上级）"),
+    district: bool | None = typer.Option(
+        None,
+        "--district/--no-district",
+        help="政务公开办：可查看下级机关的案件（个人信息脱敏，只读）",
+    ),
     signoff: bool | None = typer.Option(None, "--signoff/--no-signoff"),
     post_grace_days: int | None = typer.Option(None, "--post-grace-days", min=0, max=30),
     correction_period_wd: int | None = typer.Option(None, "--correction-period-wd", min=1, max=60),
@@ -60,6 +73,9 @@ def agency_set(
 ) -> None:
     with writing() as session:
         agency = directory.agency_by_code(session, code)
+        directory.place_agency(
+            session, agency, parent=parent, top_level=top_level, supervises_subtree=district
+        )
         directory.set_reminder_policy(session, agency, remind_before, remind_at, escalate, webhook)
         if signoff is not None:
             agency.signoff_required = signoff
@@ -70,7 +86,10 @@ def agency_set(
         if count_follow_up is not None:
             agency.count_follow_up_cases = count_follow_up
         session.add(agency)
+        above = session.get(Agency, agency.parent_id) if agency.parent_id else None
         summary = (
+            f"上级：{above.code if above else '无（顶级机关）'}；"
+            f"政务公开办：{'是' if agency.supervises_subtree else '否'}；"
             f"审核签发：{'是' if agency.signoff_required else '否'}；邮寄宽限 {agency.post_grace_days} 日；"
             f"默认补正期限 {agency.correction_period_wd} 个工作日；"
             f"重新答复案件计入统计：{'是' if agency.count_follow_up_cases else '否'}；"
@@ -86,7 +105,12 @@ def agency_list() -> None:
     with reading() as session:
         for a in session.exec(select(Agency).order_by(col(Agency.code))).all():
             parent = session.get(Agency, a.parent_id) if a.parent_id else None
-            console.print(f"{a.code}  {a.name}" + (f"  上级：{parent.code}" if parent else ""))
+            console.print(
+                f"{a.code}  {a.name}"
+                + (f"  上级：{parent.code}" if parent else "")
+                + ("  政务公开办" if a.supervises_subtree else "")
+                + ("" if a.active else "  已撤并")
+            )
 
 
 @agency_app.command("rename", help="机关更名（保留历史名称）")

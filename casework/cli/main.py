@@ -13,10 +13,14 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from casework.cli import (
     appeal_cmd,
+    attachment_cmd,
     calendar_cmd,
     case_cmd,
+    casefile_cmd,
     directory_cmd,
     inbox_cmd,
+    ledger_cmd,
+    notice_cmd,
     replay_cmd,
     report_cmd,
     timers_cmd,
@@ -55,6 +59,15 @@ app.command("init", help="初始化或升级数据库（应用全部迁移）")(
 app.command("replay", help="导入案件历史文件（全部成功才写入）")(replay_cmd.replay)
 app.command("deadline", help="计算工作日期限并说明推算过程")(calendar_cmd.deadline)
 app.add_typer(case_cmd.app, name="case", help="案件：登记、列表、查看、办理")
+case_cmd.app.command("attach", help="上传附件（申请材料扫描件、送达凭证等）")(attachment_cmd.attach)
+case_cmd.app.command("attachments", help="列出案件的附件")(attachment_cmd.attachments)
+case_cmd.app.command("attachment", help="下载一个附件到文件")(attachment_cmd.attachment)
+case_cmd.app.command("file", help="导出案卷（ZIP）：申请、全部告知书、附件、办理记录和卷内目录")(
+    casefile_cmd.case_file
+)
+case_cmd.app.command("withdraw-attachment", help="撤回附件（记录和文件均保留）")(
+    attachment_cmd.withdraw_attachment
+)
 app.add_typer(calendar_cmd.app, name="calendar", help="工作日历：查看、调整")
 app.add_typer(timers_cmd.app, name="timers", help="期限定时器：执行到期处理、重建")
 app.add_typer(workflow_cmd.app, name="workflow", help="办理流程：状态图")
@@ -64,6 +77,10 @@ app.add_typer(directory_cmd.agency_app, name="agency", help="机关")
 app.add_typer(directory_cmd.user_app, name="user", help="用户与角色")
 app.add_typer(report_cmd.app, name="report", help="年度报告统计")
 app.add_typer(appeal_cmd.app, name="appeal", help="行政复议、行政诉讼")
+app.add_typer(ledger_cmd.app, name="ledger", help="台账（XLSX）：导入、导出、列对应")
+app.add_typer(
+    notice_cmd.app, name="notice", help="告知书：出具（取文号）、列表、查看、输出文件、模板"
+)
 app.command("demo", help="示例：新建 SQLite 数据库，导入示例历史，输出2023年度报告")(
     report_cmd.demo
 )

@@ -3,9 +3,12 @@
 from casework.models.agency import Agency, AgencyName
 from casework.models.appeal import Appeal, AppealEvent
 from casework.models.applicant import Applicant
+from casework.models.attachment import Attachment, AttachmentWithdrawal
 from casework.models.auth import AuthToken, LoginAttempt
 from casework.models.calendar import CalendarAudit, CalendarOverride, CalendarYear
 from casework.models.case import Case, CaseEvent
+from casework.models.idempotency import IdempotencyKey
+from casework.models.notice import Notice, NoticeCounter, NoticeTemplate
 from casework.models.notification import Alert, Delivery, Notification
 from casework.models.statistics import CaseConclusion, ReportInput
 from casework.models.timer import Timer
@@ -18,6 +21,8 @@ __all__ = [
     "Appeal",
     "AppealEvent",
     "Applicant",
+    "Attachment",
+    "AttachmentWithdrawal",
     "AuthToken",
     "CalendarAudit",
     "CalendarOverride",
@@ -26,7 +31,11 @@ __all__ = [
     "CaseConclusion",
     "CaseEvent",
     "Delivery",
+    "IdempotencyKey",
     "LoginAttempt",
+    "Notice",
+    "NoticeCounter",
+    "NoticeTemplate",
     "Notification",
     "ReportInput",
     "Timer",

@@ -27,6 +27,11 @@ class Agency(SQLModel, table=True):
     remind_at: str = Field(default="09:00", max_length=5)
     escalate_overdue: bool = True
     webhook_url: str | None = Field(default=None, max_length=500)
+    # Notices (告知书): the short name in 文号, the 文号 pattern (None: the default), and the
+    # review body named in the remedy wording (None: a generic phrase)
+    short_name: str | None = Field(default=None, max_length=32)
+    notice_number_pattern: str | None = Field(default=None, max_length=100)
+    review_body: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

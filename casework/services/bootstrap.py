@@ -47,13 +47,13 @@ def ensure_first_admin(session: Session, password: str | None, now: datetime) ->
     generated = None if password else secrets.token_urlsafe(12)
     auth.set_password(session, user, password or generated or "", now)
     held = {
-        r.agency_id
-        for r in session.exec(
-            select(UserRole).where(UserRole.user_id == user.id, UserRole.role == Role.ADMIN.value)
-        ).all()
+        (r.agency_id, r.role)
+        for r in session.exec(select(UserRole).where(UserRole.user_id == user.id)).all()
     }
+    # the operator's account also keeps the national calendar (日历管理员)
     for agency in roots:
-        if agency.id not in held:
-            directory.grant(session, user, agency, Role.ADMIN)
+        for role in (Role.ADMIN, Role.CALENDAR_ADMIN):
+            if (agency.id, role.value) not in held:
+                directory.grant(session, user, agency, role)
     session.flush()
     return FirstAdmin(user.username, generated, [a.code for a in roots])

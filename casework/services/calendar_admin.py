@@ -3,13 +3,24 @@ moves every open case's deadlines and timers in the same transaction (audited, h
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlmodel import Session
 
+from casework.errors import Forbidden
 from casework.models import Agency
 from casework.services import recompute
 from casework.services.calendars import confirm_year, set_override
+from workflows.roles import Role
+
+
+def require_national_role(roles: Collection[Role]) -> None:
+    """The national calendar moves every agency's deadlines: only a calendar administrator
+    (日历管理员, a role granted in any agency) changes it; an agency's own administrator
+    changes only that agency's local days."""
+    if Role.CALENDAR_ADMIN not in roles:
+        raise Forbidden("调整全国工作日历（放假安排）须由日历管理员办理")
 
 
 def set_day(

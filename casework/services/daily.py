@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from casework.alerts import recipients, texts
 from casework.alerts.ledger import raise_alert
 from casework.models import Agency, Alert, Case, User
+from casework.services import idempotency
 from casework.services.calendars import calendar_for
 from casework.services.timers import parse_remind_at
 from casework.timeutil import CHINA
@@ -107,7 +108,9 @@ def calendar_check(session: Session, now: datetime) -> Alert | None:
 
 
 def run_daily(session: Session, now: datetime) -> tuple[int, int]:
-    """Both daily jobs; (digests raised, calendar reminders raised)."""
+    """Both daily jobs; (digests raised, calendar reminders raised). Also drops expired
+    idempotency keys."""
+    idempotency.purge_expired(session, now)
     digests = overdue_digests(session, now)
     calendar = calendar_check(session, now)
     return len(digests), int(calendar is not None)

@@ -41,6 +41,14 @@ def ensure_agency(session: Session, code: str, name: str, parent: str | None = N
                 f"机关“{code}”已登记为“{agency.name}”，与“{name}”不一致；更名请用 agency rename",
                 field="agency.name",
             )
+        if parent is not None:
+            current = session.get(Agency, agency.parent_id) if agency.parent_id else None
+            if current is None or current.code != parent:
+                where = f"上级为“{current.code}”" if current else "为顶级机关"
+                raise Invalid(
+                    f"机关“{code}”已存在，{where}；调整上级请用 agency set {code} --parent 上级代码",
+                    field="parent",
+                )
         return agency
     parent_row = agency_by_code(session, parent) if parent else None
     agency = Agency(code=code, name=name, parent_id=parent_row.id if parent_row else None)
@@ -49,6 +57,40 @@ def ensure_agency(session: Session, code: str, name: str, parent: str | None = N
     session.add(AgencyName(agency_id=_id(agency.id), name=name))
     session.flush()
     return agency
+
+
+def place_agency(
+    session: Session,
+    agency: Agency,
+    *,
+    parent: str | None = None,
+    top_level: bool = False,
+    supervises_subtree: bool | None = None,
+) -> None:
+    """Move an agency under another (or to the top) and make it a district office (政务公开办,
+    which reads its subtree) or not. The tree stays a tree: an agency cannot sit under itself
+    or under one of its own sub-agencies."""
+    if parent is not None and top_level:
+        raise Invalid("不能同时指定上级机关和设为顶级机关", field="parent")
+    if parent is not None:
+        new_parent = agency_by_code(session, parent)
+        if not new_parent.active:
+            raise Invalid(f"机关“{new_parent.code}”已撤并，不能作为上级", field="parent")
+        ancestor: Agency | None = new_parent
+        while ancestor is not None:
+            if ancestor.id == agency.id:
+                raise Invalid(
+                    f"不能把机关“{agency.code}”放到“{new_parent.code}”之下：后者是它自身或它的下级",
+                    field="parent",
+                )
+            ancestor = session.get(Agency, ancestor.parent_id) if ancestor.parent_id else None
+        agency.parent_id = new_parent.id
+    elif top_level:
+        agency.parent_id = None
+    if supervises_subtree is not None:
+        agency.supervises_subtree = supervises_subtree
+    session.add(agency)
+    session.flush()
 
 
 def _close_current_name(session: Session, agency: Agency, on: date) -> None:

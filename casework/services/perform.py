@@ -8,7 +8,7 @@ caller's transaction. It flushes; the caller commits.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from casework.clocks import ClockView, compute_clocks
 from casework.errors import ActionError, Conflict, NotFound
 from casework.models import Agency, Appeal, Applicant, Case, CaseConclusion, CaseEvent
-from casework.services import timers
+from casework.services import fee_quote, timers
 from casework.services.directory import agency_by_code, roles_on, user_by_name
 from casework.services.projection import deadline_columns
 from casework.services.snapshots import CaseContext, context_for, event_record, load_case
@@ -37,6 +37,8 @@ from workflows.states import UNREGISTERED, State
 class Performed:
     case: Case
     event: CaseEvent
+    # what the doors show the user beside the success (e.g. a fee that differs from the quote)
+    warnings: tuple[str, ...] = ()
 
 
 def perform(
@@ -99,7 +101,10 @@ def _perform(
         )
         raise ActionError(case.ref, action, reasons, refused.field) from None
     stored = _stored_payload(session, ctx, decision, when)
-    return _append(session, ctx, decision, stored, actor, when)
+    done = _append(session, ctx, decision, stored, actor, when)
+    if isinstance(decision.payload, p.IssueFeeNotice):
+        done = replace(done, warnings=fee_quote.notice_warnings(stored))
+    return done
 
 
 def _confirmed_expiry_date(ctx: CaseContext, on: date | None, default: date) -> date:
@@ -148,7 +153,7 @@ def _register(
     ref = data.ref or _next_ref(session, agency.id or 0, data.receipt.year)
     if session.exec(select(Case).where(Case.agency_id == agency.id, Case.ref == ref)).first():
         raise ActionError(ref, "register", [f"本机关已有案号为“{ref}”的案件"], field="ref")
-    origin = _origin_appeal(session, agency, data, ref)
+    origin = _origin_appeal(session, agency, data, data.ref)  # no number is taken yet
     applicant = Applicant(**data.applicant.model_dump())
     session.add(applicant)
     session.flush()
@@ -183,7 +188,9 @@ def _register(
     return _append(session, ctx, decision, stored, actor, when)
 
 
-def _origin_appeal(session: Session, agency: Agency, data: p.Register, ref: str) -> Appeal | None:
+def _origin_appeal(
+    session: Session, agency: Agency, data: p.Register, ref: str | None
+) -> Appeal | None:
     """A follow-up case answers a decision that corrected this agency's reply."""
     if data.follow_up_of is None:
         return None
@@ -272,6 +279,10 @@ def _stored_payload(
         pending = ctx.snapshot.pending_parties
         if pending:
             stored["party"] = pending[0]
+    if isinstance(payload, p.IssueFeeNotice):  # the standard amount, kept beside the charged one
+        stored |= fee_quote.quoted_for_notice(
+            session, ctx.case, payload.basis, payload.pages, payload.items
+        )
     if decision.spec.name == "approve_reply":
         draft = ctx.snapshot.pending_draft
         assert draft is not None

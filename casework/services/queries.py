@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from casework.errors import NotFound
 from casework.masking import mask_name
 from casework.models import Agency, Applicant, Case, User
+from casework.notices.kinds import offered_by_action
+from casework.services.attachments import case_attachments_json, reveals_files
 from casework.services.directory import agency_by_code
 from casework.services.snapshots import CaseContext, context_for
 from workflows.actions import ACTION_BY_NAME
@@ -100,11 +102,14 @@ def case_detail(
         "workflow_version": case.workflow_version,
         "masked": not reveal,
         "actions_allowed": [
-            {"action": spec.name, "label": spec.label}
+            {"action": spec.name, "label": spec.label, "notice": offered_by_action(spec.name)}
             for spec in actions_allowed(ctx.snapshot, actor, today)
         ],
         "deadlines": [view.as_json() for view in ctx.clocks.views],
         "events": _events(ctx),
+        "attachments": case_attachments_json(
+            session, case.id or 0, reveal=reveals_files(actor, supervising=supervising)
+        ),
     }
 
 

@@ -73,10 +73,13 @@ def _database(backend: str, tmp: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def running_server(db_url: str, tmp: Path, today: str = TODAY) -> Iterator[Server]:
+def running_server(
+    db_url: str, tmp: Path, today: str = TODAY, env: dict[str, str] | None = None
+) -> Iterator[Server]:
     """`uvicorn api.app:create_app` on a free port of 127.0.0.1 with 'today' fixed; on exit,
     its log must hold no traceback (nothing a client sent may crash a request)."""
     port = free_port()
+    extra = env or {}
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
     env.update(
         CASEWORK_DATABASE_URL=db_url,
@@ -87,6 +90,7 @@ def running_server(db_url: str, tmp: Path, today: str = TODAY) -> Iterator[Serve
         # per-address limit would throttle the whole suite (the per-user one is tested)
         CASEWORK_LOGIN_MAX_FAILURES_PER_ADDRESS="100000",
     )
+    env.update(extra)  # a test's own settings (a scanner, a small upload limit …)
     log = tmp / f"uvicorn-{port}.log"
     argv = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]  # fmt: skip
@@ -186,6 +190,7 @@ PEOPLE = [  # short name, display name, agency, role
     ("stranger_approver", "钱负责", "other", Role.APPROVER),
     ("admin", "周管理", "qu", Role.ADMIN),
     ("street_admin", "吴管理", "zhz", Role.ADMIN),
+    ("calendar", "郑日历", "qu", Role.CALENDAR_ADMIN),
 ]
 
 

@@ -107,3 +107,24 @@ def test_every_request_body_in_the_docs_has_an_example() -> None:
             named = components.get(ref.rsplit("/", 1)[-1], {})
             assert media.get("examples") or named.get("examples"), (method, path)
     assert bodies >= 30
+
+
+def test_numbers_and_yes_no_must_have_their_json_types(world: World) -> None:
+    """ "15" is not 15 and "no" is not false: a client that sends text where the API wants a
+    number or a boolean has a bug the API should show, not guess around."""
+    clerk, admin = world.login("clerk"), world.login("admin")
+    case = world.register(clerk)
+    headers = {"If-Match": f'"{case["version"]}"'}
+    url = f"/api/v1/cases/{case['id']}/actions/request_correction"
+    for sent in ("15", 15.5, True):
+        body = problem(clerk.post(url, json={"period_wd": sent}, headers=headers), 422)
+        assert body["errors"][0]["field"] == "period_wd", body
+    login = world.client().post(
+        "/api/v1/auth/login",
+        json={"username": world.user("clerk"), "password": "x", "cookie": "no"},
+    )
+    assert problem(login, 422)["errors"][0]["field"] == "cookie"
+    day = admin.put("/api/v1/calendar/days/2026-12-31", json={"workday": "false", "source": "x"})
+    assert problem(day, 422)["errors"][0]["field"] == "workday"
+    assert clerk.get(f"/api/v1/cases/{case['id']}").json()["version"] == case["version"]
+    assert clerk.post(url, json={"period_wd": 15}, headers=headers).status_code == 200

@@ -29,12 +29,13 @@ OWN = {  # the caller's own things, or shared data: no other agency's resource i
     ("POST", "/api/v1/notifications/read"),
     ("GET", "/api/v1/calendar/deadline"),
     ("GET", "/api/v1/calendar/{year}"),
-    ("POST", "/api/v1/calendar/years/{year}/confirm"),  # national: top-level administrators
+    ("POST", "/api/v1/calendar/years/{year}/confirm"),  # national: calendar administrators
 }
 BY_AGENCY = {  # the agency named in the query or the body
     ("GET", "/api/v1/cases"),
     ("GET", "/api/v1/cases/export.csv"),
     ("POST", "/api/v1/cases"),
+    ("POST", "/api/v1/cases/repeat-check"),  # registration form's pre-check: stores nothing
     ("GET", "/api/v1/appeals"),
     ("POST", "/api/v1/appeals"),
     ("GET", "/api/v1/reports/{year}"),
@@ -45,6 +46,11 @@ BY_AGENCY = {  # the agency named in the query or the body
     ("POST", "/api/v1/delegations"),
     ("DELETE", "/api/v1/delegations/{delegation_id}"),
 }
+# a resource found by its id; /cases/{case_id}/attachments… too (a district office lists a
+# case's attachments but gets 403 for the files: tests/api/test_attachments.py); and
+# /cases/{case_id}/notices… (such readers get a masked HTML preview, 403 for the originals and
+# for issuing: tests/api/test_notices.py); /cases/{case_id}/case-file… (403 for auditors and
+# district offices: tests/api/test_case_file.py)
 BY_ID = ("{case_id}", "{appeal_id}")
 APPROVERS_ONLY = ("/extend", "/approve_reply", "/reject_draft", "/amend_outcome", "/void",
                   "/void_expiry", "/confirm_expiry")  # fmt: skip
@@ -71,6 +77,8 @@ def call(
         path.replace("{case_id}", str(ids.get("case_id", 1)))
         .replace("{appeal_id}", str(ids.get("appeal_id", 1)))
         .replace("{delegation_id}", str(ids.get("delegation_id", 1)))
+        .replace("{attachment_id}", str(ids.get("attachment_id", 1)))
+        .replace("{notice_id}", str(ids.get("notice_id", 1)))
         .replace("{year}", "2026")
         .replace("{day}", "2026-12-01")
     )
@@ -80,6 +88,9 @@ def call(
     if path == "/api/v1/cases":
         body = {"agency": agency, "applicant": {"kind": "natural_person", "name": "甲"},
                 "channel": "in_person", "submitted_on": "2026-11-20", "request": "x"}  # fmt: skip
+    elif path == "/api/v1/cases/repeat-check":
+        body = {"agency": agency, "applicant": {"kind": "natural_person", "name": "甲"},
+                "request": "x"}  # fmt: skip
     elif path == "/api/v1/appeals":
         body = {"agency": agency, "kind": "reconsideration", "filed_on": "2026-11-20"}
     elif path.endswith("/inputs"):
@@ -119,13 +130,20 @@ def _a_case_and_an_appeal(world: World) -> dict[str, int]:
         "agency": world.code("zhz"), "to": world.user("clerk2"),
         "valid_from": "2026-12-01", "valid_to": "2026-12-02"})  # fmt: skip
     assert handed.status_code == 201, handed.text
+    attached = clerk.post(f"/api/v1/cases/{case['id']}/attachments", data={"kind": "other"},
+                          files={"file": ("申请书.txt", "张三的申请".encode())})  # fmt: skip
+    assert attached.status_code == 201, attached.text
+    noticed = clerk.post(f"/api/v1/cases/{case['id']}/notices", json={"kind": "receipt"})
+    assert noticed.status_code == 201, noticed.text
     return {"case_id": case["id"], "appeal_id": appeal.json()["id"],
-            "delegation_id": handed.json()["id"]}  # fmt: skip
+            "delegation_id": handed.json()["id"], "attachment_id": attached.json()["id"],
+            "notice_id": noticed.json()["id"]}  # fmt: skip
 
 
 def test_another_agencys_things_do_not_exist_on_any_route(world: World) -> None:
     ids = _a_case_and_an_appeal(world)
-    nowhere = {"case_id": 2**31 - 1, "appeal_id": 2**31 - 1, "delegation_id": 2**31 - 1}
+    nowhere = {"case_id": 2**31 - 1, "appeal_id": 2**31 - 1, "delegation_id": 2**31 - 1,
+               "attachment_id": 2**31 - 1, "notice_id": 2**31 - 1}  # fmt: skip
     checked = 0
     for outsider in (world.login("stranger"), world.login("stranger_approver")):
         for method, path in routes():

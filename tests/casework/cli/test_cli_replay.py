@@ -142,7 +142,8 @@ def test_case_show_json_has_the_design_shape(replayed: CliRunner) -> None:
     for deadline in detail["deadlines"]:
         assert set(deadline) >= DEADLINE_KEYS, deadline
         assert isinstance(deadline["derivation"], list)
-    assert {"action": "reply", "label": "答复"} in detail["actions_allowed"]
+    reply = {"kind": "reply", "title": "政府信息公开申请答复告知书"}
+    assert {"action": "reply", "label": "答复", "notice": reply} in detail["actions_allowed"]
     assert [e["action"] for e in detail["events"]] == ["register", "extend"]
 
 

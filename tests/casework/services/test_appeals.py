@@ -164,7 +164,7 @@ def test_only_a_corrected_decision_orders_a_follow_up(engine: Engine) -> None:
         agency(s)
         appeal = _add(s, "reconsideration", "2024-04-10")
         appeals.decide(s, appeal, "upheld", date(2024, 6, 3), "t", TODAY)
-    with pytest.raises(ActionError, match="结果为纠正"), unit_of_work(engine) as s:
+    with pytest.raises(ActionError, match="结果为纠正") as refused, unit_of_work(engine) as s:
         perform(
             s,
             action="register",
@@ -179,3 +179,5 @@ def test_only_a_corrected_decision_orders_a_follow_up(engine: Engine) -> None:
             actor=REPLAY,
             today=TODAY,
         )
+    # no case number was taken: the refusal names a new case, not a number never made
+    assert refused.value.ref is None and str(refused.value).startswith("新案件")
