@@ -4,6 +4,7 @@ data commits once, at the end — DESIGN §2.6), the caller's login and what the
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from casework.services.access import Access, Scope, scope_of
 from casework.settings import Settings, get_settings
 from casework.timeutil import utcnow
 from workflows.roles import Actor, ActorKind, Role
-from workflows.validation import NUL_MESSAGE, nul_at
+from workflows.validation import CONTROL_MESSAGE, control_at, has_control
 
 SESSION_COOKIE = "casework_session"
 CSRF_COOKIE = "casework_csrf"
@@ -42,13 +43,16 @@ def streams_own_body(endpoint: Endpoint) -> Endpoint:
     return endpoint
 
 
+_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 async def reject_nul(request: Request) -> None:
-    """No text may hold a NUL character (PostgreSQL refuses it): a clear 422 for the query or
-    the body, before anything else looks at them."""
+    """No text may hold a control character (PostgreSQL refuses NUL; documents and spreadsheets
+    break on the others): a clear 422 for the query or the body, before anything else looks."""
     for key, value in request.query_params.multi_items():
-        if "\x00" in key or "\x00" in value:
-            raise Problem("validation", f"{key}：{NUL_MESSAGE}",
-                          errors=[{"field": key, "message": NUL_MESSAGE}])  # fmt: skip
+        if has_control(key) or has_control(value):
+            raise Problem("validation", f"{key}：{CONTROL_MESSAGE}",
+                          errors=[{"field": key, "message": CONTROL_MESSAGE}])  # fmt: skip
     if request.method in SAFE_METHODS or getattr(
         request.scope.get("endpoint"), STREAMS_BODY, False
     ):
@@ -60,16 +64,15 @@ async def reject_nul(request: Request) -> None:
     if len(body) > MAX_BODY_BYTES:
         raise Problem("payload_too_large", f"请求正文不能超过 {MAX_BODY_BYTES // 1024} KB")
     where: str | None = None
-    if b"\x00" in body:
-        where = "body"
-    elif b"\\u0000" in body:
+    raw = _RAW_CONTROL.search(body) is not None
+    if raw or b"\\" in body:  # a control character, raw or escaped in JSON (\u0007, \f, \b)
         try:
-            where = nul_at(json.loads(body))
+            where = control_at(json.loads(body, strict=False))
         except ValueError:
-            where = None  # not JSON: the route's own parsing answers
+            where = "body" if raw else None  # not JSON: the route's own parsing answers
     if where is not None:
-        raise Problem("validation", f"{where}：{NUL_MESSAGE}",
-                      errors=[{"field": where, "message": NUL_MESSAGE}])  # fmt: skip
+        raise Problem("validation", f"{where}：{CONTROL_MESSAGE}",
+                      errors=[{"field": where, "message": CONTROL_MESSAGE}])  # fmt: skip
 
 
 def settings() -> Settings:

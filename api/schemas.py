@@ -407,6 +407,7 @@ class FeeEarlierOut(Out):
     ref: str
     agency: str
     received_on: date
+    items: int = Field(description="计为几件（其收费通知记载的拆分件数，未记载的为1）")
 
 
 class FeeQuoteOut(Out):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from workflows.clocks import EXTENSION_MAX_WD
 from workflows.fees import MAX_ITEMS, MAX_PAGES
 from workflows.outcomes import OUTCOME_BY_CODE, REPLY_OUTCOMES, ApplicantKind
-from workflows.validation import NUL_MESSAGE, nul_at
+from workflows.validation import CONTROL_MESSAGE, control_at
 
 PAYLOAD_SCHEMA_VERSION = 1
 
@@ -32,9 +32,9 @@ class Payload(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_nul(cls, data: Any) -> Any:
-        where = nul_at(data)
+        where = control_at(data)
         if where is not None:
-            raise ValueError(f"{where}：{NUL_MESSAGE}")
+            raise ValueError(f"{where}：{CONTROL_MESSAGE}")
         return data
 
 
@@ -168,6 +168,9 @@ class ReceiveOpinion(Payload):
     party: str | None = None
 
 
+FEN = Decimal("0.01")
+
+
 class IssueFeeNotice(Payload):
     amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2, allow_inf_nan=False)  # 元
     basis: Literal["per_item", "per_volume"]
@@ -176,6 +179,20 @@ class IssueFeeNotice(Payload):
     # per volume the pages provided, per item how many items this request counts as
     pages: int | None = Field(strict=True, default=None, ge=1, le=MAX_PAGES)
     items: int | None = Field(strict=True, default=None, ge=1, le=MAX_ITEMS)
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _plain_amount(cls, value: Any) -> Any:
+        # "1e3" is a Decimal, but no clerk writes a fee so, and it would be stored as "1E+3"
+        if isinstance(value, str) and any(c in value for c in "eE"):
+            raise ValueError("金额须写成普通数字（如 100 或 100.50），不能用科学计数法")
+        return value
+
+    @field_validator("amount")
+    @classmethod
+    def _to_the_fen(cls, value: Decimal) -> Decimal:
+        """One form for one amount: 12.5 and 12.500 are stored as "12.50" (元, to the fen)."""
+        return value.quantize(FEN)
 
     @model_validator(mode="after")
     def _one_basis(self) -> Self:

@@ -1,5 +1,6 @@
 """Pydantic validation errors → one Chinese line per problem, naming the field."""
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -64,25 +65,31 @@ def message(error: Any) -> str:
     return _MESSAGES.get(kind, str(error["msg"]))
 
 
-NUL_MESSAGE = "不能包含空字符（\\0）"
+CONTROL_MESSAGE = "不能包含控制字符（如 \\0、\\a、\\f；换行和制表符可以）"
+# C0 controls but tab, line feed and carriage return, and DEL: no person types them, PostgreSQL
+# refuses NUL, and Word and Excel files cannot hold them (a \a or \f breaks a notice's layout)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def nul_at(value: Any, path: str = "") -> str | None:
-    """The path of the first text (or key) holding a NUL character — no database stores one
-    (PostgreSQL refuses it) and no person types one — or None."""
+def has_control(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def control_at(value: Any, path: str = "") -> str | None:
+    """The path of the first text (or key) holding a control character, or None."""
     if isinstance(value, str):
-        return path or "body" if "\x00" in value else None
+        return path or "body" if has_control(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
             here = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
+            if has_control(str(key)):
                 return here
-            found = nul_at(item, here)
+            found = control_at(item, here)
             if found:
                 return found
     if isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            found = nul_at(item, f"{path}.{index}" if path else str(index))
+            found = control_at(item, f"{path}.{index}" if path else str(index))
             if found:
                 return found
     return None

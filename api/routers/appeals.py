@@ -68,9 +68,10 @@ def list_appeals(
     responses={
         201: {
             "headers": {
+                "Location": {"description": "记录地址"},
                 "Idempotent-Replayed": {
                     "description": "true：按 Idempotency-Key 返回首次登记的记录"
-                }
+                },
             }
         },
         409: {"description": "同一 Idempotency-Key 的请求正在处理"},
@@ -111,6 +112,7 @@ def add(
         body.model_dump(mode="json"), caller.now, add_appeal,
     )  # fmt: skip
     session.commit()
+    response.headers["Location"] = f"/api/v1/appeals/{appeal_id}"
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return appeal_out(session.get_one(Appeal, appeal_id), agency)

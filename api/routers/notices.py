@@ -55,6 +55,9 @@ class NoticeOut(Out):
     text: list[str] | None = Field(
         default=None, description="全文（逐段）；个人信息按角色脱敏；列表中不含"
     )
+    warnings: list[str] = Field(
+        default_factory=list, description="出具时的提示（如按步骤日期倒签）；仅在出具的答复中"
+    )
 
 
 class OfferOut(Out):
@@ -86,7 +89,11 @@ class NoticeIssueIn(BaseModel):
     )  # fmt: skip
     kind: str = Field(min_length=1, max_length=32, description=f"告知书类型：{KIND_LIST}")
     step: int | None = Field(
-        default=None, ge=1, le=2**31 - 1, description="所属办理步骤；默认最近一个应出具的步骤"
+        default=None,
+        strict=True,
+        ge=1,
+        le=2**31 - 1,
+        description="所属办理步骤；默认最近一个应出具的步骤",
     )
     recipient: str | None = Field(
         default=None, min_length=1, max_length=200, description="收件方（第三方名称）"
@@ -98,7 +105,9 @@ class NoticeIssueIn(BaseModel):
     )
 
 
-def notice_out(notice: Notice, text: list[str] | None = None) -> NoticeOut:
+def notice_out(
+    notice: Notice, text: list[str] | None = None, warnings: list[str] | None = None
+) -> NoticeOut:
     return NoticeOut(
         id=notice.id or 0,
         case_id=notice.case_id,
@@ -117,6 +126,7 @@ def notice_out(notice: Notice, text: list[str] | None = None) -> NoticeOut:
         issued_by=notice.issued_by_name,
         issued_at=notice.issued_at,
         text=text,
+        warnings=warnings or [],
     )
 
 
@@ -186,11 +196,12 @@ def issue_notice(
         recipient=body.recipient,
         fields=body.fields,
     )
+    warnings = service.issue_warnings(notice, caller.today)
     session.commit()
     response.headers["Location"] = f"/api/v1/cases/{case_id}/notices/{notice.id}"
     with reading() as reader:
         row = reader.get_one(Notice, notice.id)
-        return notice_out(row, service.notice_text(reader, row))
+        return notice_out(row, service.notice_text(reader, row), warnings)
 
 
 def _readable(session: Db, caller: Me, case_id: int, notice_id: int) -> tuple[Notice, Access]:

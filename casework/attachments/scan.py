@@ -6,8 +6,11 @@ as unchecked (fail open). No command configured: no scan, and each file records 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import shlex
+import signal
 import subprocess
 from dataclasses import dataclass
 from enum import StrEnum
@@ -75,17 +78,24 @@ def scan(path: Path, policy: ScanPolicy, shown_as: str = "文件") -> ScanStatus
     except ValueError as error:  # unbalanced quotes in the setting
         return _failed(policy, f"查毒命令 CASEWORK_VIRUS_SCAN_COMMAND 有误：{error}")
     try:
-        done = subprocess.run(
+        # its own process group, so that a timeout stops what a wrapper script started too
+        scanner = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=policy.timeout_seconds,
-            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
-    except subprocess.TimeoutExpired:
-        return _failed(policy, f"查毒超时（{policy.timeout_seconds:g} 秒）")
     except OSError as error:  # not installed, not executable …
         return _failed(policy, f"无法运行查毒程序“{argv[0]}”：{error.strerror or error}")
+    try:
+        stdout, stderr = scanner.communicate(timeout=policy.timeout_seconds)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(scanner.pid, signal.SIGKILL)
+        scanner.communicate()
+        return _failed(policy, f"查毒超时（{policy.timeout_seconds:g} 秒）")
+    done = subprocess.CompletedProcess(argv, scanner.returncode, stdout, stderr)
     if done.returncode == 0:
         return ScanStatus.CLEAN
     said = _words(done.stdout + b"\n" + done.stderr, path, shown_as)

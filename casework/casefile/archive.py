@@ -18,6 +18,7 @@ from casework.casefile.contents import CaseFile, collect
 from casework.casefile.cover import cover_pdf
 from casework.errors import Forbidden
 from casework.models import Case
+from casework.timeutil import CHINA
 from workflows.roles import Actor, ActorKind, Role
 
 COVER = "00-卷内目录.pdf"
@@ -54,7 +55,8 @@ def write_case_file(
     """The case file of `case` into `out` (a file opened for writing, or any stream)."""
     book = collect(session, store, case)
     root = _root(case)
-    stamp = made_at.timetuple()[:6]
+    local = made_at.astimezone(CHINA)  # dates on the file are China's, whatever the server's
+    stamp = local.timetuple()[:6]
     total = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
@@ -75,7 +77,7 @@ def write_case_file(
                     size += len(chunk)
             entry.size, entry.sha256 = size, digest.hexdigest()
             total += size
-        cover = cover_pdf(book, made_at.date())
+        cover = cover_pdf(book, local.date())
         put(COVER, cover)
         manifest = {
             "case": case.ref,
@@ -86,7 +88,7 @@ def write_case_file(
                  "dated": e.dated.isoformat() if e.dated else None,
                  "size": e.size, "sha256": e.sha256}
                 for e in book.entries
-            ] + [{"path": COVER, "title": "卷内目录", "number": "", "dated": made_at.date().isoformat(),
+            ] + [{"path": COVER, "title": "卷内目录", "number": "", "dated": local.date().isoformat(),
                   "size": len(cover), "sha256": hashlib.sha256(cover).hexdigest()}],
         }  # fmt: skip
         put(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())

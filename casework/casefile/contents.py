@@ -19,6 +19,7 @@ from casework.models import Agency, Applicant, Case, CaseEvent, User
 from casework.notices.kinds import NoticeKind
 from casework.notices.service import case_notice_files
 from casework.services import attachments
+from casework.timeutil import CHINA
 from workflows.actions import ACTION_BY_NAME
 from workflows.outcomes import OUTCOME_BY_CODE, ApplicantKind
 from workflows.payloads import CHANNEL_LABELS
@@ -197,7 +198,7 @@ def collect(session: Session, store: Store, case: Case) -> CaseFile:
             Entry(
                 "03-" + attachments.archive_name(listed),
                 title,
-                a.uploaded_at.date(),
+                a.uploaded_at.astimezone(CHINA).date(),  # the China date, not UTC's
                 note=note,
                 chunks=chunks,
                 size=a.size,

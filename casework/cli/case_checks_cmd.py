@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import date
 
 import typer
+from sqlmodel import Session
 
 from casework.cli.common import acting_user, console, fail, print_json, reading, today
 from casework.errors import Invalid
-from casework.models import Agency
+from casework.models import Agency, Case
 from casework.services.access import REVEALING
 from casework.services.fee_quote import quote_fee
+from casework.services.queries import check_visible
 from casework.services.repeats import DEFAULT_LIMIT, MAX_LIMIT, PossibleRepeat, repeats_of_case
 from casework.services.snapshots import find_case
+from workflows.roles import Actor
 
 REPEATS_HEADING = "可能的重复申请（条例第三十六条第（六）项；仅供参考，是否重复由经办人判断）"
 
@@ -27,10 +31,13 @@ def fee(
         None, "--items", help="按件计收：本申请按“一事一申请”拆分计算的件数（默认1）"
     ),
     agency: str | None = typer.Option(None, "--agency"),
+    as_user: str | None = typer.Option(None, "--as", help="查看人（须在本机关有角色）"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
+    now = today()
     with reading() as session:
         case = find_case(session, ref, agency)
+        _reader(session, case, as_user, now)
         try:
             quote = quote_fee(session, case, basis, pages=pages, items=items)
         except Invalid as error:
@@ -43,7 +50,11 @@ def fee(
         console.print(f"  {line}")
     if quote.earlier:
         console.print(
-            "  此前各件：" + "、".join(f"{r.ref}（{r.received_on}）" for r in quote.earlier)
+            "  此前各件："
+            + "、".join(
+                f"{r.ref}（{r.received_on}" + (f"，计{r.items}件）" if r.items > 1 else "）")
+                for r in quote.earlier
+            )
         )
     console.print("按标准试算，供发出收费通知前核对；减免的，请在收费通知中写明。")
 
@@ -60,11 +71,8 @@ def repeats(
     now = today()
     with reading() as session:
         case = find_case(session, ref, agency)
-        reveal = False
-        if as_user or os.environ.get("CASEWORK_USER"):
-            owner = session.get(Agency, case.agency_id)
-            assert owner is not None
-            reveal = bool(acting_user(session, as_user, owner, now).roles & REVEALING)
+        reader = _reader(session, case, as_user, now)
+        reveal = reader is not None and bool(reader.roles & REVEALING)
         found = repeats_of_case(session, case, reveal=reveal, limit=limit)
     if as_json:
         print_json([r.as_json() for r in found])
@@ -73,6 +81,18 @@ def repeats(
         console.print(f"案件 {ref}：未发现同一申请人已获答复的申请")
         return
     print_repeats(found)
+
+
+def _reader(session: Session, case: Case, as_user: str | None, day: date) -> Actor | None:
+    """The user named by --as (else CASEWORK_USER), None when nobody is named; as in
+    `case show`, a user without a role in the case's agency is told it does not exist."""
+    if not (as_user or os.environ.get("CASEWORK_USER")):
+        return None
+    owner = session.get(Agency, case.agency_id)
+    assert owner is not None
+    reader = acting_user(session, as_user, owner, day)
+    check_visible(case, reader)
+    return reader
 
 
 def print_repeats(found: Sequence[PossibleRepeat]) -> None:

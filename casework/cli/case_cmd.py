@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import date
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
@@ -25,7 +26,7 @@ from casework.errors import ActionError, CaseworkError
 from casework.masking import mask_name
 from casework.models import Case
 from casework.notices.kinds import NoticeKind
-from casework.notices.service import Issued, issue_offered
+from casework.notices.service import Issued, issue_offered, issue_warnings
 from casework.services.access import REVEALING
 from casework.services.directory import agency_by_code
 from casework.services.perform import perform
@@ -177,7 +178,7 @@ def _parse_fields(args: list[str], where: str = "", action: str = "") -> dict[st
 
     Values are read as JSON (numbers, lists, objects) except for the action's text and date
     fields, which keep what was typed: `--reason 2024` is the text “2024”."""
-    text = _text_fields(action)
+    text, repeated = _text_fields(action), _repeated_fields(action)
     fields: dict[str, Any] = {}
     i = 0
     while i < len(args):
@@ -199,18 +200,35 @@ def _parse_fields(args: list[str], where: str = "", action: str = "") -> dict[st
             previous = fields[name]
             fields[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
         else:
-            listed = name in ("items", "parties") and not isinstance(value, list)
+            listed = name in repeated and not isinstance(value, list)
             fields[name] = [value] if listed else value  # a JSON list is taken as it is
     return fields
 
 
-def _text_fields(action: str) -> frozenset[str]:
+def _fields_where(action: str, test: Callable[[Any], bool]) -> frozenset[str]:
+    """The action's payload fields whose type passes `test`."""
     spec = ACTION_BY_NAME.get(action)
     if spec is None:
         return frozenset()
     return frozenset(
-        name for name, info in spec.payload.model_fields.items() if _is_text(info.annotation)
+        name for name, info in spec.payload.model_fields.items() if test(info.annotation)
     )
+
+
+def _text_fields(action: str) -> frozenset[str]:
+    return _fields_where(action, _is_text)
+
+
+def _repeated_fields(action: str) -> frozenset[str]:
+    """The action's list fields (`tuple[str, ...]`…): one value given is a list of one."""
+    return _fields_where(action, _is_repeated)
+
+
+def _is_repeated(annotation: Any) -> bool:
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, UnionType):
+        return any(arg is not type(None) and _is_repeated(arg) for arg in args)
+    return origin in (tuple, list)
 
 
 def _is_text(annotation: Any) -> bool:
@@ -250,8 +268,9 @@ def act(
     expected_version: int | None = typer.Option(
         None, "--expected-version", help="期望的案件版本（并发检查）"
     ),
-    notice: bool = typer.Option(
-        False, "--notice", help="同时出具该操作对应的告知书（取文号；与操作同一事务）"
+    # not `--notice`: record_service has a payload field of that name
+    issue_notice: bool = typer.Option(
+        False, "--issue-notice", help="同时出具该操作对应的告知书（取文号；与操作同一事务）"
     ),
 ) -> None:
     where = f"案件 {ref}：操作“{action}”未执行："
@@ -283,7 +302,7 @@ def act(
             state = State(done.case.state).label
             version = done.case.version
             warnings = done.warnings
-            issued = issue_offered(session, case.id, done.event, actor) if notice else None
+            issued = issue_offered(session, case.id, done.event, actor) if issue_notice else None
     except ActionError:
         raise
     except CaseworkError as error:
@@ -304,6 +323,8 @@ def _print_issued(ref: str, issued: Issued) -> None:
     for n in issued.notices:
         to = f"（致{n.recipient}）" if n.recipient else ""
         console.print(f"已出具{NoticeKind(n.kind).label}{to}，文号 {n.number}（编号 {n.id}）")
+        for line in issue_warnings(n, today()):
+            console.print(line)
     for o in issued.waiting:
         fields = " ".join(f"--field {name}=……" for name in o.needs_fields)
         console.print(
@@ -349,7 +370,7 @@ def register(
     ),
     as_user: str | None = typer.Option(None, "--as"),
     on: str | None = typer.Option(None, "--on", help="登记日期（默认为收到申请之日）"),
-    notice: bool = typer.Option(False, "--notice", help="同时出具登记回执（取文号）"),
+    issue_notice: bool = typer.Option(False, "--issue-notice", help="同时出具登记回执（取文号）"),
 ) -> None:
     now = today()
     applicant = {
@@ -388,7 +409,9 @@ def register(
             new_ref, due = done.case.ref, done.case.reply_due
             provisional = done.case.due_provisional
             issued = (
-                issue_offered(session, done.case.id or 0, done.event, actor) if notice else None
+                issue_offered(session, done.case.id or 0, done.event, actor)
+                if issue_notice
+                else None
             )
             reveal, case_id = bool(actor.roles & REVEALING), done.case.id
     except ActionError:

@@ -15,6 +15,8 @@ from workflows.roles import Role
 
 agency_app = typer.Typer(no_args_is_help=True)
 user_app = typer.Typer(no_args_is_help=True)
+# from the enum, so a new role is listed as soon as it exists
+ROLE_CHOICES = " | ".join(f"{r.value}（{r.label}）" for r in Role)
 
 
 @agency_app.command("add", help="新增机关")
@@ -183,11 +185,11 @@ def user_disable(username: str = typer.Argument(...)) -> None:
 
 
 @user_app.command(
-    "grant", help="授予用户在某机关的角色（clerk/approver/admin/auditor），可限定期间（代理）"
+    "grant", help=f"授予用户在某机关的角色（{'/'.join(r.value for r in Role)}），可限定期间（代理）"
 )
 def user_grant(
     username: str = typer.Argument(...),
-    role: str = typer.Argument(..., help="clerk | approver | admin | auditor"),
+    role: str = typer.Argument(..., help=ROLE_CHOICES),
     agency: str = typer.Option(..., "--agency"),
     valid_from: str | None = typer.Option(None, "--from"),
     valid_to: str | None = typer.Option(None, "--to"),

@@ -127,7 +127,10 @@ def issue(
             session, case.id, chosen, actor, event_seq=step, recipient=to, fields=fields
         )
         number, notice_id = notice.number, notice.id
+        warnings = service.issue_warnings(notice, today())
     console.print(f"案件 {ref}：已出具{chosen.label}，文号 {number}（编号 {notice_id}）")
+    for line in warnings:
+        console.print(line)
 
 
 def _find(session: Any, number: str, agency: str | None) -> Notice:
@@ -166,11 +169,12 @@ def show(
 def render(
     number: str = typer.Argument(..., help="文号或编号"),
     output: Path = typer.Option(..., "-o", "--output", help="输出文件"),
-    fmt: str = typer.Option("docx", "--format", help="docx | html | pdf"),
+    fmt: str | None = typer.Option(
+        None, "--format", help="docx | html | pdf；默认按输出文件的扩展名，无扩展名时为 docx"
+    ),
     agency: str | None = typer.Option(None, "--agency"),
 ) -> None:
-    if fmt not in FORMATS:
-        fail(f"--format 须为 {' | '.join(FORMATS)}", 2)
+    fmt = _format(fmt, output)
     with reading() as session:
         notice = _find(session, number, agency)
         if fmt == "docx":
@@ -184,6 +188,17 @@ def render(
     except OSError as error:
         fail(f"无法写入 {output}：{error.strerror}")
     console.print(f"{notice.number} 已输出到 {output}（{len(data)} 字节）")
+
+
+def _format(given: str | None, output: Path) -> str:
+    """--format, else the output file's extension; the two must not disagree."""
+    if given is not None and given not in FORMATS:
+        fail(f"--format 须为 {' | '.join(FORMATS)}", 2)
+    suffix = output.suffix.lower().lstrip(".")
+    named = suffix if suffix in FORMATS else None
+    if given is not None and named is not None and given != named:
+        fail(f"--format {given} 与输出文件的扩展名 .{suffix} 不一致", 2)
+    return given or named or "docx"
 
 
 @app.command("setup", help="机关的告知书设置：简称、文号格式、行政复议机关")

@@ -255,6 +255,7 @@ class _Builder:
         self._extension()
         self._fee()
         self._outcome()
+        self._unmasked()
         if self.need("deliver.on", "deliver.method"):
             self._require("deliver.on", "deliver.method")
             self.step("deliver.on", "deliver", {"method": self.v.get("deliver.method")})
@@ -378,6 +379,18 @@ class _Builder:
         if "fee.paid_on" in v:
             self._require("fee.paid_on", "fee.on")
             self.step("fee.paid_on", "receive_payment", {})
+
+    def _unmasked(self) -> None:
+        """A ledger exported masked (the default) names nobody: imported, every 张** would be
+        one applicant, merging fee counts and repeat requests of different people."""
+        for key in ("applicant.name", "applicant.id_number", "applicant.phone"):
+            value = self.v.get(key)
+            if isinstance(value, str) and "*" in value:
+                self.row.problems.append(
+                    f"{self.row.cells.get(key, self.header(key))}含“*”，是脱敏后的内容：请导入"
+                    "未脱敏的台账（ledger export --no-mask）"
+                )
+                return
 
     def _outcome(self) -> None:
         v, cells = self.v, self.row.cells

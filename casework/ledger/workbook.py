@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -66,6 +67,9 @@ def _cell(sheet: WriteOnlyWorksheet, kind: Kind, value: Any) -> Cell:
         cell = WriteOnlyCell(sheet, value=float(value))
         cell.number_format = "0.00"
         return cell
+    if isinstance(value, str):
+        # text stored before control characters were refused: Excel cannot hold them
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text stays text: “=…” is never a formula

@@ -276,12 +276,20 @@ def opinion_of(rows: Sequence[CaseEvent], party: str) -> str | None:
     return None
 
 
+def objected(rows: Sequence[CaseEvent]) -> bool:
+    """Whether a consulted party's standing opinion is an objection."""
+    parties = {
+        p for row in rows if row.action == "start_consultation" for p in consulted_parties(row)
+    }
+    return any(opinion_of(rows, party) == "objection" for party in parties)
+
+
 def _fee(session: Session, step: Step, _r: str, f: NoticeFields, iso: Fields) -> Fields:
     payload = step.event.payload
     basis = str(payload["basis"])
     dues = step.clocks().dues
     return {
-        "amount": w.cn_money(str(payload["amount"])),
+        "amount": w.cn_money(payload["amount"]),
         "basis_label": w.FEE_BASIS[basis],
         "standard": f.standard or w.FEE_STANDARD[basis],
         "payment_method": f.payment_method or DEFAULT_PAYMENT_METHOD,
@@ -297,13 +305,13 @@ def _reply(session: Session, step: Step, _r: str, f: NoticeFields, iso: Fields) 
     return {
         "outcome": code,
         "outcome_label": OUTCOME_BY_CODE[code].full_label,
-        "finding": w.finding(code),
+        "finding": w.finding(code, third_party_objected=objected(step.before)),
         "basis": w.basis_text(code, payload.get("basis")),
         "form": str(payload.get("form") or ""),
         "details": f.details or "",
         "competent_agency": f.competent_agency or "",
         "corrected_on": _due(iso, "corrected_on", corrected.effective_on) if corrected else "",
-        "review_first": w.review_first(code),
+        "review_first": w.review_first(code, step.event.effective_on),
     }
 
 
@@ -339,7 +347,7 @@ def _termination(session: Session, step: Step, _r: str, f: NoticeFields, iso: Fi
         history = (
             f"本机关于{w.cn_date(notice.effective_on)}向您发出信息处理费收费通知{_number_of(session, notice)}，"
             f"告知您于{_due(iso, 'period_due', dues.payment)}前缴纳信息处理费"
-            f"{w.cn_money(str(notice.payload.get('amount')))}。截至期限届满，您未缴纳。"
+            f"{w.cn_money(notice.payload.get('amount'))}。截至期限届满，您未缴纳。"
         )
     return {
         "outcome": code,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -31,6 +32,7 @@ from casework.notices.facts import (
 from casework.notices.kinds import ACTION_NOTICE, NoticeKind, discloses, parse_kind
 from casework.notices.numbering import take_number
 from casework.notices.render import paragraphs, render_docx, render_html, sha256
+from casework.notices.wording import cn_date
 from casework.services.snapshots import CaseContext, context_for, load_case
 from casework.timeutil import utcnow
 from workflows.outcomes import OUTCOME_BY_CODE
@@ -70,7 +72,9 @@ def kinds_offered_by(row: CaseEvent, before: list[CaseEvent]) -> list[tuple[Noti
         return [(kind, party) for party in consulted_parties(row)]
     out: list[tuple[NoticeKind, str]] = [(kind, "")]
     if kind is NoticeKind.REPLY and discloses(str(row.payload.get("outcome"))):
-        # Art. 32: disclosed although a consulted party did not agree → tell that party
+        # Art. 32: disclosed over a party's objection (the public-interest override) → tell
+        # that party; a silent party objected to nothing (its window ran out: Art. 32 lets
+        # the agency decide) and gets no letter saying it was overruled
         parties: list[str] = []
         for earlier in before:
             if earlier.action == "start_consultation":
@@ -78,7 +82,7 @@ def kinds_offered_by(row: CaseEvent, before: list[CaseEvent]) -> list[tuple[Noti
         out += [
             (NoticeKind.DISCLOSURE_DECISION, p)
             for p in parties
-            if opinion_of(before, p) != "consent"
+            if opinion_of(before, p) == "objection"
         ]
     return out
 
@@ -171,6 +175,23 @@ def issue_notice(
     session.add(notice)
     session.flush()
     return notice
+
+
+LATE_AFTER_DAYS = 30  # a notice issued longer after its step than this is called back-dated
+
+
+def issue_warnings(notice: Notice, today: date) -> list[str]:
+    """What the clerk should know about a notice just issued (shown by the CLI and the API).
+
+    A notice is dated on its step's date, with that year's 文号, because the law counts from
+    that day; issued long after it, the document is back-dated, and the clerk should know."""
+    late = (today - notice.dated).days
+    if late <= LATE_AFTER_DAYS:
+        return []
+    return [
+        f"注意：该告知书按所属办理步骤的日期{cn_date(notice.dated)}落款，使用{notice.year}年文号，"
+        f"比今天早{late}日（倒签）；请核实后再送达"
+    ]
 
 
 def _kind(kind: NoticeKind | str) -> NoticeKind:
@@ -303,7 +324,7 @@ class Issued:
 
 def issue_offered(session: Session, case_id: int, event: CaseEvent, actor: Actor) -> Issued:
     """Every notice `event` calls for that needs nothing more from the clerk (`case act
-    --notice`): in the action's own transaction, so the action and its notices stand or fall
+    --issue-notice`): in the action's own transaction, so the action and its notices stand or fall
     together and a refused action takes no 文号."""
     case = load_case(session, case_id)
     pending = [o for o in offers(session, context_for(session, case)) if o.event.id == event.id]

@@ -1,5 +1,6 @@
 """Legal wording that depends on a case's facts: the finding per outcome code (条例 Arts.
-14–16, 30, 35–39) and the remedy (行政复议法 2023 Arts. 20, 23; 行政诉讼法 Art. 46).
+14–16, 30, 35–39) and the remedy (行政复议法 2023 Arts. 20, 23, in force from 2024-01-01;
+行政诉讼法 Art. 46).
 
 The words chosen here are written into each notice's stored context when it is issued, so a
 later change of wording never changes an issued notice. The fixed text of each notice is in
@@ -9,6 +10,7 @@ its template (`templates/`), where an agency can edit it.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from workflows.outcomes import (
     CORRECTION_NOT_SUBMITTED,
@@ -44,8 +46,8 @@ _FINDINGS_BY_ROW: dict[tuple[OutcomeGroup, int | None], str] = {
     (
         _G.WITHHELD,
         4,
-    ): "经审查，您申请获取的政府信息涉及商业秘密、个人隐私等公开会对第三方合法权益造成损害的内容，"
-    "第三方不同意公开，本机关不予公开",
+    ): "经审查，您申请获取的政府信息涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害，"
+    "本机关不予公开",
     (
         _G.WITHHELD,
         5,
@@ -96,6 +98,13 @@ FINDINGS: dict[str, str] = {
     for o in OUTCOMES
     if (o.group, o.item) in _FINDINGS_BY_ROW
 }
+THIRD_PARTY_RIGHTS = next(o.code for o in OUTCOMES if (o.group, o.item) == (_G.WITHHELD, 4))
+# Art. 15 lets an agency withhold without consulting; the objection is named only when a
+# consulted party recorded one (Art. 32)
+THIRD_PARTY_OBJECTED = (
+    "经审查，您申请获取的政府信息涉及商业秘密、个人隐私等公开会对第三方合法权益造成损害的内容，"
+    "经书面征求第三方意见，第三方不同意公开，本机关不予公开"
+)
 
 TERMINATIONS: dict[str, str] = {
     CORRECTION_NOT_SUBMITTED: "您无正当理由逾期未补正，根据{regs}第三十条的规定，视为放弃申请，"
@@ -115,11 +124,15 @@ FEE_STANDARD = {
 }
 
 DEFAULT_REVIEW_BODY = "有管辖权的行政复议机关"
+REVIEW_FIRST_FROM = date(2024, 1, 1)  # 行政复议法 (2023 revision) in force
 
 
-def review_first(outcome: str | None) -> bool:
+def review_first(outcome: str | None, decided_on: date) -> bool:
     """行政复议法 (2023) Art. 23(1)(4): a refusal to disclose is reviewed before any suit; a
-    partial disclosure refuses the rest (LEGAL.md §1.3)."""
+    partial disclosure refuses the rest (LEGAL.md §1.3). A decision before that law took
+    effect offers review (60 days) or suit (6 months), as the 1999 law did."""
+    if decided_on < REVIEW_FIRST_FROM:
+        return False
     if outcome is None or outcome not in OUTCOME_BY_CODE:
         return False
     return OUTCOME_BY_CODE[outcome].group in (
@@ -128,7 +141,9 @@ def review_first(outcome: str | None) -> bool:
     )
 
 
-def finding(outcome: str) -> str:
+def finding(outcome: str, *, third_party_objected: bool = False) -> str:
+    if outcome == THIRD_PARTY_RIGHTS and third_party_objected:
+        return THIRD_PARTY_OBJECTED
     return FINDINGS[outcome]
 
 
@@ -147,6 +162,10 @@ def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def cn_money(amount: str) -> str:
-    """ "120.00" → "120.00元"; the amount is kept as the clerk entered it, to the fen."""
-    return f"{amount}元"
+def cn_money(amount: object) -> str:
+    """ "120" → "120.00元", to the fen; an older event may hold "12.5" or "1E+3"."""
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return f"{amount}元"  # not a number: printed as stored, not lost
+    return f"{value:f}元" if value.is_finite() else f"{amount}元"

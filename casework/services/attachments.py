@@ -34,7 +34,7 @@ from casework.models import Attachment, AttachmentWithdrawal, CaseEvent
 from casework.services.snapshots import load_case
 from casework.timeutil import utcnow
 from workflows.roles import Actor, Role
-from workflows.validation import NUL_MESSAGE
+from workflows.validation import CONTROL_MESSAGE, has_control
 
 ATTACHING = frozenset({Role.CLERK, Role.APPROVER})
 # who may open the files: they hold the applicant's personal data unmasked, so only the
@@ -77,8 +77,8 @@ def checked_fields(details: Details) -> AttachmentKind:
     note = details.note
     if note is not None and len(note) > MAX_NOTE:
         raise Invalid(f"备注不能超过 {MAX_NOTE} 字", "note")
-    if "\x00" in (note or "") or "\x00" in details.filename:
-        raise Invalid(NUL_MESSAGE, "note" if "\x00" in (note or "") else "filename")
+    if has_control(note or "") or has_control(details.filename):
+        raise Invalid(CONTROL_MESSAGE, "note" if has_control(note or "") else "filename")
     return kind
 
 
@@ -197,8 +197,8 @@ def withdraw(
     reason = reason.strip()
     if not reason:
         raise Invalid("请说明撤回附件的理由", "reason")
-    if len(reason) > MAX_NOTE or "\x00" in reason:
-        raise Invalid(f"理由不能超过 {MAX_NOTE} 字，也不能含 NUL 字符", "reason")
+    if len(reason) > MAX_NOTE or has_control(reason):
+        raise Invalid(f"理由不能超过 {MAX_NOTE} 字，也不能含控制字符", "reason")
     if item.withdrawal is not None:
         when = item.withdrawal.withdrawn_at.date().isoformat()
         raise Conflict(f"附件 {attachment_id} 已于 {when} 由 {item.withdrawal.withdrawn_by} 撤回")

@@ -4,9 +4,10 @@ the check of a notice's amount against the quote.
 Per item: the applicant's requests received by the case's agency (and the agencies merged
 into it) in the calendar month of the case's receipt are counted in order of receipt date,
 requests received the same day in order of registration (case id), up to and including this
-case; void cases (registration errors, duplicates) do not count. Every earlier case counts
-as one item; this case counts as the number of items the clerk gives (一事一申请: a request
-split into its smallest reasonable units, Art. 4), default one.
+case; void cases (registration errors, duplicates) do not count. A request counts as the
+items it was split into (一事一申请: its smallest reasonable units, Art. 4): an earlier case as
+the `items` recorded by its latest fee notice, this case as the number the clerk gives; one
+when none is given.
 Per volume: the pages this case provides (Art. 5), nothing else counts.
 
 The quote is advice, not a rule: a notice may differ from it (reductions and waivers exist),
@@ -21,12 +22,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from casework.errors import Invalid
-from casework.models import Agency, Case
+from casework.models import Agency, Case, CaseEvent
 from casework.services.applicant_history import (
-    OtherRequest,
     agency_family,
     key_of_case,
     other_requests,
@@ -45,26 +46,41 @@ from workflows.states import State
 
 
 @dataclass(frozen=True)
+class EarlierRequest:
+    """A request counted before this one, and how many items (件) it counts as."""
+
+    case_id: int
+    ref: str
+    agency_code: str
+    received_on: date
+    items: int
+
+
+@dataclass(frozen=True)
 class FeeQuote:
     case_id: int
     ref: str
     basis: FeeBasis
     fee: Fee
     month: str  # "2026-11"
-    earlier: tuple[OtherRequest, ...]  # per item: the month's earlier requests, in order
+    earlier: tuple[EarlierRequest, ...]  # per item: the month's earlier requests, in order
     items: int | None
     pages: int | None
 
     @property
+    def earlier_items(self) -> int:
+        return sum(r.items for r in self.earlier)
+
+    @property
     def first_position(self) -> int | None:
-        return len(self.earlier) + 1 if self.basis is FeeBasis.PER_ITEM else None
+        return self.earlier_items + 1 if self.basis is FeeBasis.PER_ITEM else None
 
     @property
     def summary(self) -> str:
         if self.basis is FeeBasis.PER_VOLUME:
             return f"本申请提供 {self.pages} 页"
         year, month = self.month.split("-")
-        n, items = len(self.earlier), self.items or 1
+        n, items = self.earlier_items, self.items or 1
         which = (
             f"第{n + 1}件" if items == 1 else f"第{n + 1}–{n + items}件（本申请拆分计为{items}件）"
         )
@@ -88,7 +104,12 @@ class FeeQuote:
             "pages": self.pages,
             "first_position": self.first_position,
             "earlier": [
-                {"ref": r.ref, "agency": r.agency_code, "received_on": r.received_on.isoformat()}
+                {
+                    "ref": r.ref,
+                    "agency": r.agency_code,
+                    "received_on": r.received_on.isoformat(),
+                    "items": r.items,
+                }
                 for r in self.earlier
             ],
             "bands": [
@@ -139,9 +160,10 @@ def quote_fee(
         raise Invalid("按件计收按件数计算，不能同时给出页数（pages）", "pages")
     count = 1 if items is None else _units(items, MAX_ITEMS, "件数", "items")
     earlier = tuple(earlier_in_month(session, case))
-    if len(earlier) + count > MAX_UNITS:
+    before = sum(r.items for r in earlier)
+    if before + count > MAX_UNITS:
         raise Invalid(f"本月累计件数不能超过 {MAX_UNITS}", "items")
-    fee = per_item_fee(len(earlier), count)
+    fee = per_item_fee(before, count)
     return FeeQuote(case.id, case.ref, chosen, fee, month, earlier, count, None)
 
 
@@ -151,9 +173,9 @@ def _units(value: int, most: int, what: str, field: str) -> int:
     return value
 
 
-def earlier_in_month(session: Session, case: Case) -> list[OtherRequest]:
+def earlier_in_month(session: Session, case: Case) -> list[EarlierRequest]:
     """The same applicant's requests to the agency received earlier in the case's month
-    (same day: registered earlier), in order; void cases left out."""
+    (same day: registered earlier), in order, each with its items; void cases left out."""
     key = key_of_case(session, case)
     agency = session.get(Agency, case.agency_id)
     if key is None or agency is None:
@@ -168,8 +190,38 @@ def earlier_in_month(session: Session, case: Case) -> list[OtherRequest]:
         col(Case.state) != State.VOID.value,
         col(Case.id) != case.id,
     )
-    before = [r for r in found if (r.received_on, r.case_id) < (case.received_on, case.id or 0)]
-    return sorted(before, key=lambda r: (r.received_on, r.case_id))
+    before = sorted(
+        (r for r in found if (r.received_on, r.case_id) < (case.received_on, case.id or 0)),
+        key=lambda r: (r.received_on, r.case_id),
+    )
+    items = recorded_items(session, [r.case_id for r in before])
+    return [
+        EarlierRequest(r.case_id, r.ref, r.agency_code, r.received_on, items.get(r.case_id, 1))
+        for r in before
+    ]
+
+
+def recorded_items(session: Session, case_ids: list[int]) -> dict[int, int]:
+    """The items each case's latest fee notice split it into, for the cases that recorded
+    a number (a per-volume notice, or one without `items`, records none)."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(col(CaseEvent.case_id), col(CaseEvent.payload))
+        .where(
+            col(CaseEvent.case_id).in_(case_ids),
+            col(CaseEvent.action) == "issue_fee_notice",
+        )
+        .order_by(col(CaseEvent.case_id), col(CaseEvent.seq))
+    ).all()
+    found: dict[int, int] = {}
+    for case_id, payload in rows:  # in order of seq: the latest notice wins
+        items = payload.get("items") if isinstance(payload, dict) else None
+        if isinstance(items, int) and not isinstance(items, bool) and items >= 1:
+            found[case_id] = items
+        else:
+            found.pop(case_id, None)
+    return found
 
 
 # The fee notice (`issue_fee_notice`): the quote written into its event, and the warning a

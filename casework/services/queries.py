@@ -55,15 +55,21 @@ def generic_user() -> Actor:
     return Actor(ActorKind.USER, "经办人/负责人", frozenset({Role.CLERK, Role.APPROVER}))
 
 
+def check_visible(case: Case, actor: Actor, *, supervising: bool = False) -> None:
+    """A named user without a role in the case's agency (and not `supervising` it) is told
+    the case does not exist."""
+    named = actor.kind is ActorKind.USER and actor.user_id is not None
+    if named and not actor.roles and not supervising:
+        raise NotFound(f"没有案号为“{case.ref}”的案件")
+
+
 def case_detail(
     session: Session, case: Case, actor: Actor, today: date, *, supervising: bool = False
 ) -> dict[str, Any]:
     """The case as `actor` may see it: a named user without a role in the case's agency sees
     nothing (as if it did not exist) unless `supervising` (a district office above it: read
     only); personal data is shown to clerks and approvers of the agency only."""
-    named = actor.kind is ActorKind.USER and actor.user_id is not None
-    if named and not actor.roles and not supervising:
-        raise NotFound(f"没有案号为“{case.ref}”的案件")
+    check_visible(case, actor, supervising=supervising)
     reveal = actor.user_id is not None and bool(actor.roles & {Role.CLERK, Role.APPROVER})
     ctx = context_for(session, case)
     applicant = session.get(Applicant, case.applicant_id)

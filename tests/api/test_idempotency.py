@@ -113,6 +113,8 @@ def test_a_retried_appeal_is_filed_once(world: World) -> None:
     assert (first.status_code, again.status_code) == (201, 201), again.text
     assert again.headers["idempotent-replayed"] == "true"
     assert again.json() == first.json()
+    location = f"/api/v1/appeals/{first.json()['id']}"
+    assert again.headers["location"] == first.headers["location"] == location
     listed = clerk.get("/api/v1/appeals", params={"agency": world.code("zhz")}).json()
     assert [a["id"] for a in listed] == [first.json()["id"]]
     changed = clerk.post(

@@ -95,6 +95,9 @@ def test_bad_requests_are_422_in_chinese(world: World) -> None:
     wrong = problem(clerk.post(url, json={"kind": "receipt", "fields": {"details": "x"}}), 422)
     assert wrong["errors"][0]["field"] == "details"
     problem(clerk.post(url, json={"kind": "receipt", "step": 0}), 422, "validation")
+    for loose in ("1", 1.0, True):  # a step is a JSON integer, as every other count is
+        body = problem(clerk.post(url, json={"kind": "receipt", "step": loose}), 422, "validation")
+        assert body["errors"][0]["field"] == "step"
     problem(clerk.get(f"{url}/999999.docx"), 404, "not-found")
 
 
@@ -149,3 +152,17 @@ def test_without_libreoffice_pdf_is_a_422_problem(
         assert (
             client.get(f"/api/v1/cases/{case['id']}/notices/{notice['id']}.docx").status_code == 200
         )
+
+
+def test_a_notice_issued_long_after_its_step_is_flagged_as_back_dated(world: World) -> None:
+    clerk = world.login("clerk")
+    old = world.register(clerk, submitted_on="2026-09-01")
+    late = clerk.post(f"/api/v1/cases/{old['id']}/notices", json={"kind": "receipt"})
+    assert late.status_code == 201, late.text
+    notice = late.json()
+    assert notice["dated"] == "2026-09-01" and "〔2026〕" in notice["number"]
+    assert len(notice["warnings"]) == 1 and "倒签" in notice["warnings"][0]
+    timely = world.register(clerk)
+    answer = clerk.post(f"/api/v1/cases/{timely['id']}/notices", json={"kind": "receipt"}).json()
+    assert answer["warnings"] == []
+    assert clerk.get(f"/api/v1/cases/{old['id']}/notices/{notice['id']}").json()["warnings"] == []

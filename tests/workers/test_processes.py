@@ -216,7 +216,7 @@ def test_serve_runs_the_api_and_the_embedded_worker_and_ctrl_c_stops_both(stack:
     me = httpx.get(
         f"{url}/api/v1/auth/me", headers={"Authorization": f"Bearer {login.json()['token']}"}
     )
-    assert [r["role"] for r in me.json()["roles"]] == ["admin"]
+    assert [r["role"] for r in me.json()["roles"]] == ["admin", "calendar_admin"]
     os.killpg(serve.process.pid, signal.SIGINT)
     assert serve.wait(30) == 0, serve.log()[-3000:]
     assert not pidfile.exists()  # the worker shut down warmly and removed its pidfile

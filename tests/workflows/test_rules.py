@@ -14,11 +14,11 @@ from tests.workflows.builder import (
     CaseBuilder,
     d,
 )
-from workflows.actions import ACTIONS, By
+from workflows.actions import ACTION_BY_NAME, ACTIONS, By
 from workflows.outcomes import OUTCOMES, REPLY_OUTCOMES, WITHDRAWN
 from workflows.payloads import ReplyPayload
 from workflows.roles import Actor, Role
-from workflows.rules import ActionRefused, InvalidPayload, UnknownAction
+from workflows.rules import ActionRefused, InvalidPayload, UnknownAction, parse_payload
 from workflows.snapshot import Policy
 from workflows.states import OPEN_STATES, State
 
@@ -229,6 +229,31 @@ def test_fee_notice_payload_is_validated_in_chinese() -> None:
     amount, basis = info.value.reasons
     assert amount.startswith("amount：须大于 0")
     assert basis == "basis：须为以下之一：per_item、per_volume"
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("1000", "1000.00"), (12.5, "12.50"), ("12.500", "12.50"), (300, "300.00")],
+)
+def test_fee_amount_is_stored_to_the_fen(given: object, stored: str) -> None:
+    payload = parse_payload(
+        ACTION_BY_NAME["issue_fee_notice"], {"amount": given, "basis": "per_item"}
+    )
+    assert payload.model_dump(mode="json")["amount"] == stored
+
+
+@pytest.mark.parametrize(
+    ("given", "reason"),
+    [("1e3", "科学计数法"), ("1E+3", "科学计数法"), ("NaN", "有限数字"), ("Infinity", "有限数字"),
+     ("12.345", "最多两位小数"), (1e-7, "最多两位小数")],
+)  # fmt: skip
+def test_fee_amount_in_exponent_notation_or_not_finite_is_refused(
+    given: object, reason: str
+) -> None:
+    with pytest.raises(InvalidPayload) as info:
+        fresh().do("issue_fee_notice", "2025-09-05", amount=given, basis="per_item")
+    assert info.value.field == "amount"
+    assert info.value.reasons[0].startswith("amount：") and reason in info.value.reasons[0]
 
 
 # -- extension ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,6 +172,29 @@ def test_a_scanner_that_hangs_is_stopped_and_refused(tmp_path: Path) -> None:
     policy = ScanPolicy(f"{sys.executable} {script}", timeout_seconds=0.5)
     with pytest.raises(ScanFailed, match=r"查毒超时（0.5 秒）"):
         scan(script, policy)
+
+
+def test_a_hung_scanner_s_children_are_stopped_too(tmp_path: Path) -> None:
+    """A wrapper script that starts the real scanner: the timeout ends both, leaving no
+    orphan (the review found one left by killing only the direct child)."""
+    marker = tmp_path / "child.pid"
+    wrapper = ScanPolicy(
+        f"sh -c 'sleep 30 & echo $! > {marker}; wait' x {{path}}", timeout_seconds=0.5
+    )
+    with pytest.raises(ScanFailed, match=r"查毒超时"):
+        scan(marker, wrapper)
+    child = int(marker.read_text().strip())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        if Path(f"/proc/{child}/stat").read_text().split()[2] == "Z":
+            break  # ended; a zombie until its (killed) parent's parent reaps it
+        time.sleep(0.05)
+    else:
+        raise AssertionError(f"the scanner's child {child} is still running")
 
 
 def test_fail_open_keeps_the_file_marked_unchecked(tmp_path: Path) -> None:

@@ -138,3 +138,22 @@ def test_only_the_agency_s_clerks_and_approvers_export_it() -> None:
             may_export(
                 Actor(ActorKind.USER, "u", frozenset(roles), user_id=1), supervising=supervising
             )
+
+
+def test_the_file_is_dated_by_china_s_calendar(engine: Engine, store: Store, case_id: int) -> None:
+    """Made at 01:30 China time on 11-27 (17:30 UTC on 11-26): 立卷日期 is the 27th, and so is
+    the date of a file attached at that moment."""
+    from datetime import UTC
+
+    late = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)
+    out = io.BytesIO()
+    with Session(engine) as s:
+        write_case_file(s, store, s.get_one(Case, case_id), out, late)
+    archive = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    manifest = json.loads(archive.read("案卷-2026-007/" + MANIFEST))
+    assert [f["dated"] for f in manifest["files"] if f["path"] == COVER] == ["2026-11-27"]
+    text = "".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(archive.read("案卷-2026-007/" + COVER))).pages
+    )
+    assert "立卷日期：2026-11-27" in "".join(text.split()).replace("　", "")

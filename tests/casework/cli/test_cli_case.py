@@ -84,6 +84,28 @@ def test_numbers_typed_into_repeated_text_fields_stay_text(office: CliRunner) ->
     assert show_json(office, REF)["events"][-1]["payload"]["items"] == ["2"]
 
 
+def test_a_payload_field_named_notice_reaches_the_action(office: CliRunner) -> None:
+    asked = office("case", "act", REF, "request_correction", "--period-wd", "15",
+                   "--items", "请明确文件名称", "--on", "2026-11-24", "--as", "wang")  # fmt: skip
+    assert asked.code == 0, asked
+    served = office("case", "act", REF, "record_service", "--notice", "correction",
+                    "--served-on", "2026-11-25", "--as", "wang")  # fmt: skip
+    assert served.code == 0, served
+    event = show_json(office, REF)["events"][-1]
+    assert event["action"] == "record_service"
+    assert (event["payload"]["notice"], event["payload"]["served_on"]) == (
+        "correction",
+        "2026-11-25",
+    )
+
+
+def test_a_single_number_for_a_number_field_is_not_made_a_list(office: CliRunner) -> None:
+    result = office("case", "act", REF, "issue_fee_notice", "--amount", "100",
+                    "--basis", "per_item", "--items", "2", "--as", "wang")  # fmt: skip
+    assert result.code == 0, result
+    assert show_json(office, REF)["events"][-1]["payload"]["items"] == 2
+
+
 def test_approver_extends_the_reply_deadline(office: CliRunner) -> None:
     result = office(
         "case", "act", REF, "extend", "--days-wd", "10", "--reason", "需调取档案", "--as", "li"

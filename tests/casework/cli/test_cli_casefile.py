@@ -16,7 +16,7 @@ REF = "2026-001"
 
 def test_the_case_file_is_written_with_its_cover_list(office: CliRunner, tmp_path: Path) -> None:
     acted = office("case", "act", REF, "request_correction", "--items", "请明确文件名称",
-                   "--on", "2026-11-24", "--as", "wang", "--notice")  # fmt: skip
+                   "--on", "2026-11-24", "--as", "wang", "--issue-notice")  # fmt: skip
     assert acted.code == 0, acted
     scan = tmp_path / "申请书.pdf"
     scan.write_bytes(samples.pdf("申请书"))

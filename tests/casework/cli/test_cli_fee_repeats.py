@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.casework.cli.cli_support import CliRunner, assert_clean_error, db_state
 
 REF = "2026-001"  # the `office` fixture: 张三, received 2026-11-20, "申请公开某文件"
@@ -93,3 +95,21 @@ def test_a_fee_notice_that_differs_from_the_quote_is_recorded_with_a_warning(
     )
     shown = office("case", "show", REF, "--json")
     assert json.loads(shown.out)["events"][-1]["payload"]["quoted_amount"] == "0.00"
+
+
+@pytest.mark.parametrize(
+    "command", [("repeats",), ("fee", "--basis", "per_item"), ("show",)], ids=lambda c: c[0]
+)
+def test_a_user_without_a_role_in_the_agency_is_told_the_case_does_not_exist(
+    office: CliRunner, command: tuple[str, ...]
+) -> None:
+    _answer_the_first(office)
+    _register(office, "张三")
+    assert office("agency", "add", "other", "另一机关").code == 0
+    assert office("user", "add", "zhao").code == 0
+    assert office("user", "grant", "zhao", "clerk", "--agency", "other").code == 0
+    name, *rest = command
+    refused = office("case", name, "2026-002", *rest, "--as", "zhao", "--json")
+    assert_clean_error(refused, "没有案号为“2026-002”的案件")
+    allowed = office("case", name, "2026-002", *rest, "--as", "li", "--json")
+    assert allowed.code == 0, allowed

@@ -1,4 +1,4 @@
-"""`casework case act … --notice`, `casework notice list|issue|show|render|setup|template`."""
+"""`casework case act … --issue-notice`, `casework notice list|issue|show|render|setup|template`."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _listed(cli: CliRunner) -> list[dict[str, object]]:
 def test_an_action_with_notice_issues_it_in_the_same_step(office: CliRunner) -> None:
     assert office("notice", "setup", "zhz", "--short-name", "漳街").code == 0
     result = office("case", "act", REF, "request_correction", "--period-wd", "10",
-                    "--items", "请写明文件名称", "--on", "2026-11-24", "--as", "wang", "--notice")  # fmt: skip
+                    "--items", "请写明文件名称", "--on", "2026-11-24", "--as", "wang", "--issue-notice")  # fmt: skip
     assert result.code == 0, result
     assert "已出具政府信息公开申请补正告知书，文号 漳街公开补〔2026〕1号" in result.out
     listed = _listed(office)
@@ -37,7 +37,7 @@ def test_an_action_with_notice_issues_it_in_the_same_step(office: CliRunner) -> 
 
 def test_a_refused_action_takes_no_number(office: CliRunner) -> None:
     refused = office("case", "act", REF, "extend", "--days-wd", "5", "--reason", "x",
-                     "--as", "wang", "--notice")  # fmt: skip
+                     "--as", "wang", "--issue-notice")  # fmt: skip
     assert refused.code != 0
     issued = office("notice", "issue", REF, "receipt", "--as", "wang")
     assert issued.code == 0, issued
@@ -121,3 +121,31 @@ def test_errors_are_one_chinese_line(office: CliRunner, tmp_path: Path) -> None:
     )
     assert office("notice", "issue", REF, "receipt", "--as", "wang").code == 0
     assert_clean_error(office("notice", "issue", REF, "receipt", "--as", "wang"), "已出具")
+
+
+def test_render_takes_the_format_from_the_output_files_extension(
+    office: CliRunner, tmp_path: Path
+) -> None:
+    assert office("notice", "issue", REF, "receipt", "--as", "wang").code == 0
+    html = tmp_path / "receipt.HTML"
+    assert office("notice", "render", "1", "-o", str(html)).code == 0
+    assert html.read_text("utf-8").startswith("<!DOCTYPE html>")
+    plain = tmp_path / "receipt"  # no extension: DOCX, as before
+    assert office("notice", "render", "1", "-o", str(plain)).code == 0
+    assert plain.read_bytes().startswith(b"PK")
+    clash = tmp_path / "receipt.pdf"
+    assert_clean_error(
+        office("notice", "render", "1", "--format", "docx", "-o", str(clash)), "不一致", code=2
+    )
+    assert not clash.exists()
+
+
+def test_a_notice_issued_long_after_its_step_says_it_is_back_dated(office: CliRunner) -> None:
+    assert office("case", "register", "--agency", "zhz", "--applicant", "李四", "--channel",
+                  "in_person", "--received-on", "2026-09-01", "--request", "申请公开某文件",
+                  "--ref", "2026-002", "--as", "wang").code == 0  # fmt: skip
+    late = office("notice", "issue", "2026-002", "receipt", "--as", "wang")
+    assert late.code == 0, late
+    assert "2026年9月1日落款" in late.out and "倒签" in late.out
+    timely = office("notice", "issue", REF, "receipt", "--as", "wang")
+    assert timely.code == 0 and "倒签" not in timely.out

@@ -13,7 +13,8 @@ from casework.models import AuthToken, User
 from casework.services import auth
 from casework.settings import get_settings
 from casework.timeutil import utcnow
-from tests.casework.cli.cli_support import CliRunner, assert_clean_error
+from tests.casework.cli.cli_support import NO_DATABASE, CliRunner, assert_clean_error
+from workflows.roles import Role
 
 
 def _user(name: str) -> User:
@@ -61,3 +62,12 @@ def test_disabling_a_user_ends_their_logins(
         assert all(t.revoked_at is not None for t in s.exec(select(AuthToken)))
     engine.dispose()
     assert "（已停用）" in office("user", "list").out
+
+
+@NO_DATABASE
+def test_grant_help_lists_every_role(cli: CliRunner) -> None:
+    result = cli("user", "grant", "--help")
+    assert result.code == 0, result
+    text = "".join(result.out.split())  # the help may wrap anywhere
+    missing = [r.value for r in Role if r.value not in text or r.label not in text]
+    assert not missing, missing

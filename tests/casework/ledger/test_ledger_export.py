@@ -174,3 +174,17 @@ def test_personal_data_is_masked_unless_asked(engine: Engine, tmp_path: Path) ->
     assert masked["applicant.phone"] == "138****8000"
     assert masked["applicant.address"] is None and masked["applicant.email"] is None
     assert masked["applicant.kind"] == plain["applicant.kind"] == "自然人"
+
+
+def test_a_masked_export_is_not_imported_as_if_it_named_people(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Masked, every 王** would be one applicant: fee counts and repeat requests of different
+    people would merge. The import refuses such rows and names the cell."""
+    replay_raw(engine, RICH)
+    masked = export_file(engine, "rt", tmp_path / "masked.xlsx", mask=True)
+    result = import_file(engine, masked, "copy")
+    assert not result.ok
+    assert result.problems and all("脱敏" in line for line in result.problems), result.problems
+    with Session(engine) as s:
+        assert s.exec(select(Agency).where(col(Agency.code) == "copy")).first() is None

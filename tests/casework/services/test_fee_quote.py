@@ -120,6 +120,31 @@ def test_a_request_split_into_items_counts_each_item(engine: Engine) -> None:
     assert "本申请为第10–12件（本申请拆分计为3件）" in quote.summary
 
 
+def test_an_earlier_request_counts_the_items_its_fee_notice_split_it_into(
+    engine: Engine,
+) -> None:
+    with unit_of_work(engine) as s:
+        agency(s)
+        split = register_for(s, "SPLIT", "2026-11-02")
+        volume = register_for(s, "VOL", "2026-11-02")  # a per-volume notice records no items
+        plain = register_for(s, "PLAIN", "2026-11-03")
+        case = register_for(s, "NEXT", "2026-11-05")
+    with unit_of_work(engine) as s:
+        act(s, split, "issue_fee_notice", "2026-11-04", amount="200", basis="per_item", items=12)
+        act(s, volume, "issue_fee_notice", "2026-11-04", amount="1100", basis="per_volume",
+            pages=120)  # fmt: skip
+    with Session(engine) as s:
+        quote = quote_fee(s, s.get_one(Case, case.id), "per_item")
+        document = quote.as_json()
+    # 12 + 1 + 1 earlier items: this request is the 15th, charged at 100
+    assert quote.first_position == 15 and quote.fee.amount == Decimal("100.00")
+    assert [(r.ref, r.items) for r in quote.earlier] == [("SPLIT", 12), ("VOL", 1), ("PLAIN", 1)]
+    assert "本申请为第15件（此前14件）" in quote.summary
+    assert [e["items"] for e in document["earlier"]] == [12, 1, 1]
+    with Session(engine) as s:  # and the case after the split one only: the 14th
+        assert quote_fee(s, s.get_one(Case, plain.id), "per_item").first_position == 14
+
+
 def test_per_volume_counts_only_the_pages(engine: Engine) -> None:
     with unit_of_work(engine) as s:
         agency(s)
