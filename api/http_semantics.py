@@ -4,6 +4,8 @@ those of the first route that matched it."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.requests import Request
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,3 +49,10 @@ def allowed_methods(request: Request) -> str:
     if "GET" in methods:
         methods.add("HEAD")
     return ", ".join(sorted(methods))
+
+
+def content_disposition(filename: str, fallback: str, *, inline: bool = False) -> str:
+    """RFC 6266 with RFC 5987 `filename*` for the real (Chinese) name, and a plain ASCII
+    `fallback` name for clients that read only `filename`."""
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

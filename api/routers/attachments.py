@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Request, Response
 from fastapi.responses import FileResponse
@@ -17,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.attachment_schemas import AttachmentOut, WithdrawIn
 from api.deps import Caller, CaseId, Db, Me, reading, streams_own_body, visible_case
+from api.http_semantics import content_disposition
 from api.problems import Problem
 from api.uploads import FILE_FIELD, boundary_of, read_form, refuse_declared_size
 from casework.attachments.intake import IntakePolicy, store_for
@@ -193,12 +193,6 @@ def list_attachments(case_id: CaseId, caller: Me, session: Db) -> list[Attachmen
 DOWNLOAD_CONTENT = {
     media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in MEDIA_TYPES
 }
-
-
-def content_disposition(filename: str, fallback: str) -> str:
-    """RFC 6266 with RFC 5987 `filename*` for the real (Chinese) name, and a plain ASCII
-    name for clients that read only `filename`."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 @router.get(

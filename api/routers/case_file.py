@@ -6,12 +6,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from typing import IO
-from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 from fastapi.responses import StreamingResponse
 
 from api.deps import Caller, CaseId, Db, Me, visible_case
+from api.http_semantics import content_disposition
 from casework.attachments.intake import store_for
 from casework.casefile.archive import cover_only, may_export, write_case_file
 from casework.models import Case
@@ -27,10 +27,6 @@ def _allowed(session: Db, caller: Caller, case_id: int) -> Case:
     case, access = visible_case(session, caller, case_id)
     may_export(caller.actor(case.agency_id), supervising=access.supervising)
     return case
-
-
-def _disposition(name: str) -> str:
-    return f"attachment; filename=\"case-file.zip\"; filename*=UTF-8''{quote(name)}"
 
 
 def _stream(spool: IO[bytes]) -> Iterator[bytes]:
@@ -63,7 +59,7 @@ def case_file(case_id: CaseId, caller: Me, session: Db) -> StreamingResponse:
         _stream(spool),
         media_type="application/zip",
         headers={
-            "Content-Disposition": _disposition(f"案卷-{case.ref}.zip"),
+            "Content-Disposition": content_disposition(f"案卷-{case.ref}.zip", "case-file.zip"),
             "Content-Length": str(size),
         },
     )
@@ -81,9 +77,9 @@ def case_file(case_id: CaseId, caller: Me, session: Db) -> StreamingResponse:
 def cover(case_id: CaseId, caller: Me, session: Db) -> Response:
     case = _allowed(session, caller, case_id)
     pdf = cover_only(session, store_for(get_settings()), case, caller.today)
-    name = quote(f"案卷-{case.ref}-卷内目录.pdf")
+    name = f"案卷-{case.ref}-卷内目录.pdf"
     return Response(
         pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": f"inline; filename=\"cover.pdf\"; filename*=UTF-8''{name}"},
+        headers={"Content-Disposition": content_disposition(name, "cover.pdf", inline=True)},
     )

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Query, Response
 from fastapi.responses import StreamingResponse
@@ -26,6 +25,7 @@ from api.deps import (
     visible_case,
 )
 from api.examples import REGISTER_EXAMPLE
+from api.http_semantics import content_disposition
 from api.problems import Problem
 from api.schemas import CaseDetail, CasePage, CaseSummary, PossibleRepeatOut, RegisteredCase
 from casework.masking import mask_name
@@ -205,11 +205,11 @@ def export_csv(caller: Me, session: Db, chosen: Filtered) -> StreamingResponse:
             yield out.getvalue()
             batch = batch_after(batch[-1].case.id) if len(batch) == CSV_BATCH else []
 
-    filename = quote(f"案件列表-{caller.today.isoformat()}.csv")
+    filename = f"案件列表-{caller.today.isoformat()}.csv"
     return StreamingResponse(
         rows(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+        headers={"Content-Disposition": content_disposition(filename, "cases.csv")},
     )
 
 

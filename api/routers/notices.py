@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Path, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CaseId, Db, Me, reading, visible_case
+from api.http_semantics import content_disposition
 from api.problems import Problem
 from api.schemas import Out
 from casework.errors import Forbidden
@@ -217,7 +217,8 @@ def _original(access: Access) -> None:
 
 
 def _attachment(data: bytes, media_type: str, name: str, digest: str | None = None) -> Response:
-    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+    fallback = "notice" + name[name.rfind(".") :] if "." in name else "notice"
+    headers = {"Content-Disposition": content_disposition(name, fallback)}
     if digest:
         headers["ETag"] = f'"{digest}"'
     return Response(content=data, media_type=media_type, headers=headers)
