@@ -4,7 +4,6 @@ data commits once, at the end — DESIGN §2.6), the caller's login and what the
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from casework.services.access import Access, Scope, scope_of
 from casework.settings import Settings, get_settings
 from casework.timeutil import utcnow
 from workflows.roles import Actor, ActorKind, Role
-from workflows.validation import CONTROL_MESSAGE, control_at, has_control
+from workflows.validation import CONTROL_BYTES, CONTROL_MESSAGE, control_at, has_control
 
 SESSION_COOKIE = "casework_session"
 CSRF_COOKIE = "casework_csrf"
@@ -41,9 +40,6 @@ def streams_own_body(endpoint: Endpoint) -> Endpoint:
     the check below must not read the body first, which would hold all of it in memory."""
     setattr(endpoint, STREAMS_BODY, True)
     return endpoint
-
-
-_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 async def reject_nul(request: Request) -> None:
@@ -64,7 +60,7 @@ async def reject_nul(request: Request) -> None:
     if len(body) > MAX_BODY_BYTES:
         raise Problem("payload_too_large", f"请求正文不能超过 {MAX_BODY_BYTES // 1024} KB")
     where: str | None = None
-    raw = _RAW_CONTROL.search(body) is not None
+    raw = CONTROL_BYTES.search(body) is not None
     if raw or b"\\" in body:  # a control character, raw or escaped in JSON (\u0007, \f, \b)
         try:
             where = control_at(json.loads(body, strict=False))

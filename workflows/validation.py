@@ -71,6 +71,9 @@ CONTROL_MESSAGE = "不能包含控制字符（如 \\0、\\a、\\f；换行和制
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+CONTROL_BYTES = re.compile(_CONTROL.pattern.encode())  # the same, in raw request bodies
+
+
 def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 

@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 from api.deps import Caller, CaseId, Db, Me, visible_case
 from api.http_semantics import content_disposition
 from casework.attachments.intake import store_for
-from casework.casefile.archive import cover_only, may_export, write_case_file
+from casework.casefile.archive import archive_root, cover_only, may_export, write_case_file
 from casework.models import Case
 from casework.settings import get_settings
 
@@ -59,7 +59,9 @@ def case_file(case_id: CaseId, caller: Me, session: Db) -> StreamingResponse:
         _stream(spool),
         media_type="application/zip",
         headers={
-            "Content-Disposition": content_disposition(f"案卷-{case.ref}.zip", "case-file.zip"),
+            "Content-Disposition": content_disposition(
+                f"{archive_root(case)}.zip", "case-file.zip"
+            ),
             "Content-Length": str(size),
         },
     )
@@ -77,7 +79,7 @@ def case_file(case_id: CaseId, caller: Me, session: Db) -> StreamingResponse:
 def cover(case_id: CaseId, caller: Me, session: Db) -> Response:
     case = _allowed(session, caller, case_id)
     pdf = cover_only(session, store_for(get_settings()), case, caller.today)
-    name = f"案卷-{case.ref}-卷内目录.pdf"
+    name = f"{archive_root(case)}-卷内目录.pdf"
     return Response(
         pdf,
         media_type="application/pdf",

@@ -18,6 +18,11 @@ class AttachmentKind(StrEnum):
     def label(self) -> str:
         return KIND_LABELS[self]
 
+    @property
+    def short_label(self) -> str:
+        """The label without its parenthesised examples: 送达凭证."""
+        return self.label.split("（")[0]
+
 
 KIND_LABELS: dict[AttachmentKind, str] = {
     AttachmentKind.REQUEST_SCAN: "申请材料扫描件",

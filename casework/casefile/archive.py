@@ -44,7 +44,8 @@ def may_export(actor: Actor, *, supervising: bool) -> None:
         raise Forbidden("案卷含申请人个人信息，须由本机关经办人或负责人导出")
 
 
-def _root(case: Case) -> str:
+def archive_root(case: Case) -> str:
+    """The folder inside the archive, and the archive's name without `.zip`."""
     safe = case.ref.replace("/", "-").replace("\\", "-")
     return f"案卷-{safe}"
 
@@ -54,7 +55,7 @@ def write_case_file(
 ) -> Written:
     """The case file of `case` into `out` (a file opened for writing, or any stream)."""
     book = collect(session, store, case)
-    root = _root(case)
+    root = archive_root(case)
     local = made_at.astimezone(CHINA)  # dates on the file are China's, whatever the server's
     stamp = local.timetuple()[:6]
     total = 0

@@ -193,7 +193,7 @@ def collect(session: Session, store: Store, case: Case) -> CaseFile:
     for listed, chunks in attachments.files_of(session, store, case.id):
         a = listed.attachment
         note = "已撤回：" + listed.withdrawal.reason if listed.withdrawal else (a.note or "")
-        title = f"{AttachmentKind(a.kind).label.split('（')[0]}：{a.filename}"
+        title = f"{AttachmentKind(a.kind).short_label}：{a.filename}"
         book.entries.append(
             Entry(
                 "03-" + attachments.archive_name(listed),

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from casework.attachments.intake import store_for
-from casework.casefile.archive import cover_only, write_case_file
+from casework.casefile.archive import archive_root, cover_only, write_case_file
 from casework.cli.common import console, fail, reading, settings, today
 from casework.services.snapshots import find_case
 from casework.timeutil import utcnow
@@ -24,7 +24,7 @@ def case_file(
     store = store_for(settings())
     with reading() as session:
         case = find_case(session, ref, agency)
-        target = output or Path(f"案卷-{case.ref.replace('/', '-')}.zip")
+        target = output or Path(f"{archive_root(case)}.zip")
         if target.exists() and target.is_dir():
             fail(f"输出路径“{target}”是目录，请给出文件名", 2)
         partial = target.with_name(target.name + ".part")

@@ -216,7 +216,7 @@ def withdraw(
 
 def masked_filename(attachment: Attachment) -> str:
     """The name shown to whom the file is not shown: its kind, and its extension."""
-    label = AttachmentKind(attachment.kind).label.split("（")[0]
+    label = AttachmentKind(attachment.kind).short_label
     return f"{label}-{attachment.id}{extension_of(attachment.filename) or ''}"
 
 
@@ -258,7 +258,7 @@ def archive_name(item: Listed) -> str:
     """The file's name inside a case-file archive: numbered, its kind, its name, and marked
     when withdrawn (`附件/003-送达凭证-回证.pdf`)."""
     a = item.attachment
-    label = AttachmentKind(a.kind).label.split("（")[0]
+    label = AttachmentKind(a.kind).short_label
     mark = "（已撤回）" if item.withdrawal is not None else ""
     return f"附件/{a.id:03d}-{label}{mark}-{a.filename}"
 
