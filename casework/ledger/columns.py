@@ -151,15 +151,15 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 NOT_IMPORTED = frozenset({"notes"})  # read and shown, never written to a case
 
-_PUNCTUATION = re.compile(r"[\s\u3000:：,，、;；.。·•\-—–_/\\|\"'“”‘’*#()（）\[\]【】<>《》]+")
+PUNCTUATION = re.compile(r"[\s\u3000:：,，、;；.。·•\-—–_/\\|\"'“”‘’*#()（）\[\]【】<>《》]+")
 _BRACKETED = re.compile(r"[（(【\[<《][^）)】\]>》]*[）)】\]>》]")
 
 
 def header_forms(text: str) -> tuple[str, ...]:
     """The forms a header is compared in: as written (without spaces, line breaks and
     punctuation), then without a bracketed unit ("收费金额（元）" → "收费金额")."""
-    full = _PUNCTUATION.sub("", text)
-    stem = _PUNCTUATION.sub("", _BRACKETED.sub("", text))
+    full = PUNCTUATION.sub("", text)
+    stem = PUNCTUATION.sub("", _BRACKETED.sub("", text))
     return (full, stem) if stem and stem != full else (full,)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from casework.ledger.columns import PUNCTUATION
 from workflows.actions import action_spec
 from workflows.outcomes import (
     APPLICANT_KIND_LABELS,
@@ -34,7 +35,7 @@ NO_ANSWER = "no_answer"  # a consulted party that never answered: its window exp
 _ENUMERATOR = re.compile(
     r"[（(][一二三四五六七八九十]+[）)]|(?<!\d)\d+[.．、]|^[一二三四五六七八九十]+、"
 )
-_NOISE = re.compile(r"[\s\u3000:：,，、;；.。·•\-—–_/\\|\"'“”‘’*#()（）\[\]【】<>《》]+")
+_NOISE = PUNCTUATION  # the same characters the header matching ignores
 
 
 def normalise(text: str) -> str:

@@ -22,7 +22,9 @@ from casework.models import Applicant, CaseEvent, Notice, User
 from casework.notices import wording as w
 from casework.notices.kinds import NoticeKind
 from casework.services.snapshots import CaseContext, event_record
+from workflows.actions import stands_for
 from workflows.clocks import Clock
+from workflows.fees import FeeBasis
 from workflows.outcomes import CORRECTION_NOT_SUBMITTED, FEE_NOT_PAID, OUTCOME_BY_CODE, WITHDRAWN
 from workflows.payloads import CHANNEL_LABELS
 from workflows.validation import describe
@@ -276,12 +278,18 @@ def opinion_of(rows: Sequence[CaseEvent], party: str) -> str | None:
     return None
 
 
+def objectors(rows: Sequence[CaseEvent]) -> list[str]:
+    """The consulted parties whose standing opinion is an objection, in consultation order."""
+    parties: list[str] = []
+    for row in rows:
+        if row.action == "start_consultation":
+            parties += [p for p in consulted_parties(row) if p not in parties]
+    return [p for p in parties if opinion_of(rows, p) == "objection"]
+
+
 def objected(rows: Sequence[CaseEvent]) -> bool:
     """Whether a consulted party's standing opinion is an objection."""
-    parties = {
-        p for row in rows if row.action == "start_consultation" for p in consulted_parties(row)
-    }
-    return any(opinion_of(rows, party) == "objection" for party in parties)
+    return bool(objectors(rows))
 
 
 def _fee(session: Session, step: Step, _r: str, f: NoticeFields, iso: Fields) -> Fields:
@@ -290,7 +298,7 @@ def _fee(session: Session, step: Step, _r: str, f: NoticeFields, iso: Fields) ->
     dues = step.clocks().dues
     return {
         "amount": w.cn_money(payload["amount"]),
-        "basis_label": w.FEE_BASIS[basis],
+        "basis_label": FeeBasis(basis).label,
         "standard": f.standard or w.FEE_STANDARD[basis],
         "payment_method": f.payment_method or DEFAULT_PAYMENT_METHOD,
         "payment_due": _due(iso, "payment_due", dues.payment),
@@ -317,10 +325,7 @@ def _reply(session: Session, step: Step, _r: str, f: NoticeFields, iso: Fields) 
 
 def _termination(session: Session, step: Step, _r: str, f: NoticeFields, iso: Fields) -> Fields:
     event = step.event
-    action = event.action
-    if action == "confirm_expiry":
-        action = {"correction_requested": "correction_deadline_passed",
-                  "fee_pending": "payment_deadline_passed"}[str(event.from_state)]  # fmt: skip
+    action = stands_for(event.action, event.from_state)  # a confirmed expiry is that expiry
     dues = step.clocks(including=False).dues
     if action == "withdraw":
         code = WITHDRAWN

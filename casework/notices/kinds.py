@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from casework.choices import parse_choice
-from workflows.outcomes import OUTCOME_BY_CODE, OutcomeGroup
+from workflows.outcomes import OUTCOME_BY_CODE
+from workflows.states import State
 
 
 class NoticeKind(StrEnum):
@@ -70,12 +71,8 @@ def parse_kind(value: str) -> NoticeKind:
 
 def discloses(outcome: str | None) -> bool:
     """A reply that provides information (in full or in part)."""
-    if outcome is None or outcome not in OUTCOME_BY_CODE:
-        return False
-    return OUTCOME_BY_CODE[outcome].group in (
-        OutcomeGroup.DISCLOSED,
-        OutcomeGroup.PARTIALLY_DISCLOSED,
-    )
+    found = OUTCOME_BY_CODE.get(outcome or "")
+    return found is not None and found.state is State.DISCLOSED
 
 
 def offered_by_action(action: str) -> dict[str, str] | None:

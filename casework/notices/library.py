@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from casework.errors import Invalid, NotFound
 from casework.models import Agency, Notice, NoticeTemplate
-from casework.notices.kinds import NoticeKind
+from casework.notices.kinds import KIND_INFO, NoticeKind
 from casework.notices.render import render_docx, sha256
 from casework.timeutil import utcnow
 from workflows.outcomes import OUTCOME_BY_CODE, OUTCOMES, WITHDRAWN
@@ -206,7 +206,7 @@ def sample_context(kind: NoticeKind) -> dict[str, Any]:
     """Every name a notice of `kind` has in its context, with sample values (a test checks
     they are the names real notices get): an agency's template is tried on it."""
     sample = {**_COMMON, **_BY_KIND[kind], "kind": kind.value, "title": kind.label}
-    if kind in (NoticeKind.CONSULTATION, NoticeKind.DISCLOSURE_DECISION):
+    if KIND_INFO[kind].to_third_party:
         sample |= {"recipient": "某公司", "remedy_party": "你方"}
     else:
         sample["recipient"] = sample["applicant_name"]

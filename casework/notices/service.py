@@ -26,7 +26,7 @@ from casework.notices.facts import (
     Step,
     build_context,
     consulted_parties,
-    opinion_of,
+    objectors,
     parse_fields,
 )
 from casework.notices.kinds import ACTION_NOTICE, NoticeKind, discloses, parse_kind
@@ -35,6 +35,7 @@ from casework.notices.render import paragraphs, render_docx, render_html, sha256
 from casework.notices.wording import cn_date
 from casework.services.snapshots import CaseContext, context_for, load_case
 from casework.timeutil import utcnow
+from workflows.actions import stands_for
 from workflows.outcomes import OUTCOME_BY_CODE
 from workflows.roles import Actor, ActorKind, Role
 from workflows.states import State
@@ -75,15 +76,7 @@ def kinds_offered_by(row: CaseEvent, before: list[CaseEvent]) -> list[tuple[Noti
         # Art. 32: disclosed over a party's objection (the public-interest override) → tell
         # that party; a silent party objected to nothing (its window ran out: Art. 32 lets
         # the agency decide) and gets no letter saying it was overruled
-        parties: list[str] = []
-        for earlier in before:
-            if earlier.action == "start_consultation":
-                parties += [p for p in consulted_parties(earlier) if p not in parties]
-        out += [
-            (NoticeKind.DISCLOSURE_DECISION, p)
-            for p in parties
-            if opinion_of(before, p) == "objection"
-        ]
+        out += [(NoticeKind.DISCLOSURE_DECISION, p) for p in objectors(before)]
     return out
 
 
@@ -110,9 +103,7 @@ def _voided_expiries(rows: list[CaseEvent]) -> set[int]:
     voided: set[int] = set()
     last_expiry: int | None = None
     for row in rows:
-        if row.action in EXPIRIES or (
-            row.action == "confirm_expiry" and row.to_state == State.CLOSED
-        ):
+        if stands_for(row.action, row.from_state) in EXPIRIES:
             last_expiry = row.seq
         elif row.action == "void_expiry" and last_expiry is not None:
             voided.add(last_expiry)
