@@ -10,6 +10,7 @@ from casework.models.case import Case, CaseEvent
 from casework.models.idempotency import IdempotencyKey
 from casework.models.notice import Notice, NoticeCounter, NoticeTemplate
 from casework.models.notification import Alert, Delivery, Notification
+from casework.models.report import ReportFile, ReportPublication
 from casework.models.statistics import CaseConclusion, ReportInput
 from casework.models.timer import Timer
 from casework.models.user import User, UserRole
@@ -37,7 +38,9 @@ __all__ = [
     "NoticeCounter",
     "NoticeTemplate",
     "Notification",
+    "ReportFile",
     "ReportInput",
+    "ReportPublication",
     "Timer",
     "User",
     "UserRole",

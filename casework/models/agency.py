@@ -32,6 +32,9 @@ class Agency(SQLModel, table=True):
     short_name: str | None = Field(default=None, max_length=32)
     notice_number_pattern: str | None = Field(default=None, max_length=100)
     review_body: str | None = Field(default=None, max_length=200)
+    # The annual report's due day as "MM-DD" (None: the setting for its level — 01-31 for a
+    # department, Art. 49); the roll-up lists sub-agencies not published by then
+    report_due: str | None = Field(default=None, max_length=5)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

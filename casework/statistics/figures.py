@@ -29,6 +29,9 @@ from workflows.outcomes import OUTCOMES, ApplicantKind
 COLUMNS: tuple[str, ...] = (*(k.value for k in ApplicantKind), "total")
 ROW_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES)
 
+Standing = tuple[str, date, str | None, date | None, bool | None]
+"""(column, received_on, outcome, concluded_on, voided) of one case as of T."""
+
 
 def _zeros() -> list[int]:
     return [0] * len(COLUMNS)
@@ -94,9 +97,7 @@ PROACTIVE_DEFAULT: dict[str, Any] = {
 }
 
 
-def _standing_rows(
-    session: Session, agency_ids: Sequence[int], as_of: datetime
-) -> list[tuple[str, date, str | None, date | None, bool | None]]:
+def _standing_rows(session: Session, agency_ids: Sequence[int], as_of: datetime) -> list[Standing]:
     """(column, received_on, outcome, concluded_on, voided) for every case recorded by T."""
     latest = (
         select(CaseConclusion.case_id, func.max(CaseConclusion.id).label("last_id"))
@@ -140,26 +141,40 @@ def agency_ids(session: Session, agency: Agency, subtree: bool) -> list[int]:
     return sorted(ids)
 
 
-def compute_requests(
-    rows: Sequence[tuple[str, date, str | None, date | None, bool | None]], year: int
-) -> RequestTable:
-    first, last = date(year, 1, 1), date(year, 12, 31)
+def classify(standing: Standing, first: date, last: date) -> tuple[str, str] | None:
+    """Where one case counts for the period first..last: (in-row, out-row) — in-row is "new"
+    or "carried_in", out-row an outcome code or "carried_out" — or None where it counts
+    nowhere. The one rule behind the table, its drill-down and any period's statistics."""
+    _kind, received_on, outcome, concluded_on, voided = standing
+    if voided or received_on > last:
+        return None  # void cases count nowhere
+    if concluded_on is not None and concluded_on < first:
+        return None  # concluded before the period
+    came = "new" if received_on >= first else "carried_in"
+    if outcome is not None and concluded_on is not None and concluded_on <= last:
+        return came, outcome
+    return came, "carried_out"
+
+
+def compute_period(rows: Sequence[Standing], first: date, last: date) -> RequestTable:
     table = RequestTable()
-    for kind, received_on, outcome, concluded_on, voided in rows:
-        if voided or received_on > last:
-            continue  # void cases count nowhere
-        if concluded_on is not None and concluded_on < first:
-            continue  # concluded in an earlier year
-        if received_on >= first:
-            table.add(table.new, kind)
-        else:
-            table.add(table.carried_in, kind)
-        if outcome is not None and concluded_on is not None and concluded_on <= last:
-            table.add(table.outcomes[outcome], kind)
-            table.add(table.concluded_total, kind)
-        else:
+    for standing in rows:
+        place = classify(standing, first, last)
+        if place is None:
+            continue
+        kind = standing[0]
+        came, went = place
+        table.add(table.new if came == "new" else table.carried_in, kind)
+        if went == "carried_out":
             table.add(table.carried_out, kind)
+        else:
+            table.add(table.outcomes[went], kind)
+            table.add(table.concluded_total, kind)
     return table
+
+
+def compute_requests(rows: Sequence[Standing], year: int) -> RequestTable:
+    return compute_period(rows, date(year, 1, 1), date(year, 12, 31))
 
 
 def proactive_for(session: Session, agency_id: int, year: int, as_of: datetime) -> dict[str, Any]:
