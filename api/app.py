@@ -28,6 +28,10 @@ from api.routers import (
     metrics,
     notices,
     notifications,
+    report_documents,
+    report_inputs,
+    report_publication,
+    report_queries,
     reports,
 )
 
@@ -74,7 +78,11 @@ def create_app() -> FastAPI:
         notifications,
         calendar,
         appeals,
+        report_queries,  # before reports: /reports/period is not /reports/{year}
         reports,
+        report_documents,
+        report_inputs,
+        report_publication,
         delegations,
     ):
         app.include_router(module.router, prefix=API_PREFIX)

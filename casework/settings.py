@@ -9,6 +9,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from casework.attachments.types import parse_type_names
+from casework.errors import Invalid
+from casework.reports.due import parse_month_day
 from casework.timeutil import CHINA, china_instant, china_today, utcnow
 
 
@@ -122,6 +124,21 @@ class Settings(BaseSettings):
         description="when the scanner fails or is missing: refuse the upload (fail closed) "
         "or keep it marked as unscanned (fail open)",
     )
+
+    # Annual reports (条例第四十九条): a department's report is due by 31 January; a government
+    # whose own report is due by 31 March has it set per agency (`agency set --report-due`)
+    report_due_default: str = Field(
+        default="01-31", description="the annual report's due day (MM-DD of the next year)"
+    )
+
+    @field_validator("report_due_default")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        try:
+            parse_month_day(value)
+        except Invalid as error:
+            raise ValueError(str(error)) from None
+        return value.strip()
 
     @field_validator("attachment_types")
     @classmethod

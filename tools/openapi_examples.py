@@ -35,6 +35,7 @@ def main() -> int:
         CASEWORK_DATA_DIR=str(tmp),
     )
     sys.path.insert(0, str(ROOT))
+    import httpx
     from fastapi.testclient import TestClient
 
     from api.app import create_app
@@ -168,6 +169,33 @@ def main() -> int:
     inputs = client.get("/api/v1/reports/2026/inputs", params={"agency": "zhz"}, headers=clerk)
     operations["GET /api/v1/reports/{year}/inputs"] = {"application/json": inputs.json()}
     operations["PUT /api/v1/reports/{year}/inputs"] = {"application/json": inputs.json()}
+
+    def read(path: str, **params: str) -> httpx.Response:
+        answer = client.get(path, params={"agency": "zhz", **params}, headers=clerk)
+        assert answer.status_code == 200, answer.text
+        return answer
+
+    keep("NarrativesOut", read("/api/v1/reports/2026/narratives"))
+    operations["GET /api/v1/reports/{year}/document"] = {
+        "application/json": read("/api/v1/reports/2026/document", format="json").json()}  # fmt: skip
+    operations["GET /api/v1/reports/{year}/cells/{row}/{column}"] = {
+        "application/json": read("/api/v1/reports/2026/cells/disclosed/total").json()}  # fmt: skip
+    operations["GET /api/v1/reports/{year}/appeal-cells/{kind}/{result}"] = {"application/json":
+        read("/api/v1/reports/2026/appeal-cells/reconsideration/pending").json()}  # fmt: skip
+    operations["GET /api/v1/reports/period"] = {
+        "application/json": read("/api/v1/reports/period", month="2026-10").json(),
+        "text/plain": read("/api/v1/reports/period", month="2026-10", format="text").text,
+    }
+    operations["GET /api/v1/reports/{year}/rollup"] = {
+        "application/json": read("/api/v1/reports/2026/rollup").json()}  # fmt: skip
+    published = keep("PublicationOut", client.post(
+        "/api/v1/reports/2025/publication", params={"agency": "zhz"},
+        json={"allow_starter_text": True}, headers=approver), 201)  # fmt: skip
+    stored = client.get(published["files"][0]["url"], headers=clerk)
+    operations["GET /api/v1/reports/{year}/publication/files/{format}"] = {
+        stored.headers["content-type"].split(";")[0]: stored.json()}  # fmt: skip
+    operations["GET /api/v1/reports/{year}/drift"] = {
+        "application/json": read("/api/v1/reports/2025/drift").json()}  # fmt: skip
     metrics = client.get("/metrics")
     operations["GET /metrics"] = {
         "text/plain; version=0.0.4; charset=utf-8": "\n".join(

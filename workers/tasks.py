@@ -60,6 +60,7 @@ def send(delivery_id: int) -> str:
 
 @app.task(name="casework.daily")
 def daily_jobs() -> int:
-    """The overdue digest per agency and the calendar check (each once a day)."""
+    """The overdue digest per agency, the calendar check and the annual report's drafts and
+    reminders (each once a day)."""
     with unit_of_work(engine_for()) as session:
         return sum(daily.run_daily(session, get_settings().instant()))

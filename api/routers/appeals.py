@@ -99,7 +99,7 @@ def add(
             agency,
             body.kind,
             body.filed_on,
-            caller.username,
+            caller.actor(agency.id or 0),
             caller.today,
             received_on=body.received_on,
             role=body.role,
@@ -129,7 +129,7 @@ def answer(
     appeal_id: AppealId, found: Writable, body: AppealAnswerIn, caller: Me, session: Db
 ) -> AppealOut:
     appeal, access = found
-    appeals.answer(session, appeal, body.on, caller.username, caller.today)
+    appeals.answer(session, appeal, body.on, caller.actor(appeal.agency_id), caller.today)
     session.commit()
     return appeal_out(appeal, access.agency)
 
@@ -139,6 +139,7 @@ def decide(
     appeal_id: AppealId, found: Writable, body: AppealDecideIn, caller: Me, session: Db
 ) -> AppealOut:
     appeal, access = found
-    appeals.decide(session, appeal, body.result, body.on, caller.username, caller.today)
+    actor = caller.actor(appeal.agency_id)
+    appeals.decide(session, appeal, body.result, body.on, actor, caller.today)
     session.commit()
     return appeal_out(appeal, access.agency)

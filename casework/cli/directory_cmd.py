@@ -7,7 +7,7 @@ import sys
 import typer
 from sqlmodel import col, select
 
-from casework.cli.common import console, fail, parse_date, reading, today, writing
+from casework.cli.common import console, fail, parse_date, reading, settings, today, writing
 from casework.models import Agency, User, UserRole
 from casework.services import auth, directory
 from casework.timeutil import utcnow
@@ -72,6 +72,11 @@ def agency_set(
         "--webhook",
         help="群机器人或其他 webhook 地址（企业微信、钉钉、飞书）；空字符串为取消",
     ),
+    report_due: str | None = typer.Option(
+        None,
+        "--report-due",
+        help="年度报告截止日（次年“月-日”，如政府本级报告 03-31）；空字符串为恢复默认",
+    ),
 ) -> None:
     with writing() as session:
         agency = directory.agency_by_code(session, code)
@@ -79,6 +84,8 @@ def agency_set(
             session, agency, parent=parent, top_level=top_level, supervises_subtree=district
         )
         directory.set_reminder_policy(session, agency, remind_before, remind_at, escalate, webhook)
+        if report_due is not None:
+            directory.set_report_due(session, agency, report_due)
         if signoff is not None:
             agency.signoff_required = signoff
         if post_grace_days is not None:
@@ -97,7 +104,9 @@ def agency_set(
             f"重新答复案件计入统计：{'是' if agency.count_follow_up_cases else '否'}；"
             f"提前 {agency.remind_before_wd} 个工作日及到期日 {agency.remind_at} 提醒；"
             f"逾期提醒负责人：{'是' if agency.escalate_overdue else '否'}；"
-            f"webhook：{agency.webhook_url or '无'}"
+            f"webhook：{agency.webhook_url or '无'}；"
+            f"年度报告截止日：次年 {agency.report_due or settings().report_due_default}"
+            + ("" if agency.report_due else "（默认）")
         )
     console.print(f"机关 {code}：{summary}")
 

@@ -27,6 +27,9 @@ KIND_LABELS = {
     "moved": "期限变更",
     "digest": "逾期汇总",
     "calendar": "工作日历",
+    "report_draft": "年度报告草稿",
+    "report_due": "年度报告提醒",
+    "report_overdue": "年度报告逾期",
 }
 STATUS_LABELS = {
     "pending": "待发送",

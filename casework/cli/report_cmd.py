@@ -8,10 +8,16 @@ from pathlib import Path
 
 import typer
 
+from casework.cli import report_publish_cmd, report_text_cmd
 from casework.cli.common import console, fail, reading, settings, today, writing
+from casework.cli.report_check_cmd import check_report
+from casework.cli.report_query_cmd import register as register_queries
+from casework.cli.report_render_cmd import render as render_command
 from casework.db import make_engine, unit_of_work
 from casework.errors import Invalid
 from casework.migrate import upgrade
+from casework.reports.document import build
+from casework.reports.render import FORMATS, render_all
 from casework.services.directory import agency_by_code
 from casework.services.replay import load_file, replay
 from casework.services.report_inputs import set_proactive
@@ -20,6 +26,9 @@ from casework.statistics.text import render_tables
 from casework.timeutil import utcnow
 
 app = typer.Typer(no_args_is_help=True)
+app.command("check", help="核对已发布的年度报告（文本或网页），列出各项不一致")(check_report)
+app.command("render", help="生成年度报告全文文件（HTML 等格式）")(render_command)
+app.command("text", help=report_text_cmd.HELP)(report_text_cmd.text)
 
 REPO_EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -104,7 +113,8 @@ def inputs(
 def demo(
     file: Path = typer.Option(REPO_EXAMPLES / "sample-2023.json", "--file", help="示例历史文件"),
 ) -> None:
-    """A fresh SQLite database, the sample history replayed, the 2023 report printed."""
+    """A fresh SQLite database, the sample history replayed, the 2023 report printed (sections
+    二–四) and written whole in every format."""
     path = settings().data_dir / "demo.sqlite"
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
@@ -115,10 +125,29 @@ def demo(
     with unit_of_work(engine) as session:
         result = replay(session, data, now, now)
     with unit_of_work(engine) as session:
-        figures = report(session, agency_by_code(session, data.agency.code), 2023, utcnow())
+        document = build(session, agency_by_code(session, data.agency.code), 2023, utcnow())
     engine.dispose()
+    figures = document.figures
     console.print(
-        f"示例数据库：{path}（{result.cases} 件案件，{len(result.expiries)} 项期限届满由系统处理）\n"
+        f"示例数据库：{path}（{result.cases} 件案件，{len(result.expiries)} 项期限届满由系统处理）"
     )
+    folder = settings().data_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in render_all(document).items():
+        (folder / f"demo-2023{FORMATS[name].suffix}").write_bytes(content)
+    console.print(f"年度报告全文（{'、'.join(FORMATS)}）：{folder}/demo-2023.*\n")
     typer.echo(f"{data.agency.name}2023年政府信息公开工作年度报告（第二至四部分）\n")
     typer.echo(render_tables(figures), nl=False)
+
+
+register_queries(app)  # report cell | period | rollup (casework/cli/report_query_cmd.py)
+# report publish | published | drift (casework/cli/report_publish_cmd.py)
+app.command("publish", help="公布年度报告：冻结统计时刻，保存各格式文件（负责人）")(
+    report_publish_cmd.publish
+)
+app.command("published", help="查看已公布的年度报告（版次、统计时刻、摘要、文件）")(
+    report_publish_cmd.published
+)
+app.command("drift", help="已公布年度报告与现在统计的差异，及造成差异的记录")(
+    report_publish_cmd.drift_command
+)

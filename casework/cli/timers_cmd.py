@@ -106,7 +106,7 @@ def sweep_now() -> None:
         if len(ids) < config.sweep_batch or not fresh:
             break
     with writing() as session:
-        digests, calendar = daily.run_daily(session, now)
+        digests, calendar, reports = daily.run_daily(session, now)
     sent = deliver_due(engine(), config, now)
     labels = {
         "error": "出错（已记录日志，稍后重试）",
@@ -118,7 +118,7 @@ def sweep_now() -> None:
     }
     parts = [f"{labels[k]} {v}" for k, v in sorted(outcomes.items())]
     console.print(f"定时器 {len(seen)} 个" + (f"（{'，'.join(parts)}）" if parts else ""))
-    console.print(f"逾期汇总 {digests} 份；日历提醒 {calendar} 份")
+    console.print(f"逾期汇总 {digests} 份；日历提醒 {calendar} 份；年度报告提醒 {reports} 份")
     sending = "；".join(f"{DELIVERY_STATUSES.get(k, k)} {v}" for k, v in sorted(sent.items()))
     console.print("通知发送：" + (sending or "无"))
     if outcomes.get("failed") or outcomes.get("error") or sent.get("failed"):

@@ -4,7 +4,7 @@ an append-only log of what happened (filed, answered, decided)."""
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from casework.models.types import UTCDateTime
@@ -30,7 +30,11 @@ class Appeal(SQLModel, table=True):
 
 class AppealEvent(SQLModel, table=True):
     __tablename__ = "appeal_event"
-    __table_args__ = (UniqueConstraint("appeal_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("appeal_id", "seq"),
+        # the appeals with events recorded after T (table 四 as of T)
+        Index("ix_appeal_event_recorded", "recorded_at", "appeal_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     appeal_id: int = Field(foreign_key="appeal.id", index=True)

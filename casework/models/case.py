@@ -12,7 +12,23 @@ from casework.timeutil import utcnow
 
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("agency_id", "ref", name="uq_case_agency_ref"),)
+    __table_args__ = (
+        UniqueConstraint("agency_id", "ref", name="uq_case_agency_ref"),
+        # the year statistics read the cases' own standing from this index alone (DESIGN §8:
+        # a covering index; casework.statistics.aggregate)
+        Index(
+            "ix_cases_statistics",
+            "agency_id",
+            "concluded_on",
+            "received_on",
+            "outcome",
+            "applicant_kind",
+            "state",
+            "created_at",
+            "origin_appeal_id",
+            "id",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
@@ -53,6 +69,8 @@ class CaseEvent(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("case_id", "seq", name="uq_case_event_seq"),
         Index("ix_case_event_effective", "effective_on"),
+        # the fee events of a year (fee figures), from the index
+        Index("ix_case_event_action_effective", "action", "effective_on", "case_id", "recorded_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -17,12 +17,24 @@ class CaseConclusion(SQLModel, table=True):
     A case's standing as of T is its latest row recorded at or before T."""
 
     __tablename__ = "case_conclusion"
-    __table_args__ = (Index("ix_case_conclusion_case_recorded", "case_id", "recorded_at"),)
+    __table_args__ = (
+        Index("ix_case_conclusion_case_recorded", "case_id", "recorded_at"),
+        # the cases of some agencies received by a day whose standing changed after T (the
+        # year statistics as of T)
+        Index(
+            "ix_case_conclusion_agency_recorded",
+            "agency_id",
+            "recorded_at",
+            "received_on",
+            "case_id",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")
-    agency_id: int = Field(foreign_key="agency.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id")
     applicant_kind: str = Field(max_length=32)  # the report column
+    received_on: date  # the case's receipt date (fixed at registration), copied for the index
     outcome: str | None = Field(default=None, max_length=64)  # the report row; None: open
     concluded_on: date | None = None  # the effective date that puts it in a report year
     voided: bool = False

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func, or_, union_all
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from casework.errors import Invalid, NotFound
 from casework.models import Agency, Appeal, AppealEvent, Case
+from casework.reports.backdating import check_appeal_event
+from workflows.roles import Actor
 
 KINDS: dict[str, str] = {
     "reconsideration": "行政复议",
@@ -49,7 +52,7 @@ def _not_future(day: date, today: date, what: str) -> None:
 
 
 def _log(
-    session: Session, appeal: Appeal, action: str, on: date, actor: str, **payload: Any
+    session: Session, appeal: Appeal, action: str, on: date, actor: Actor | str, **payload: Any
 ) -> None:
     assert appeal.id is not None
     seq = session.exec(select(func.count()).where(AppealEvent.appeal_id == appeal.id)).one()
@@ -60,7 +63,7 @@ def _log(
             action=action,
             effective_on=on,
             payload=payload,
-            actor_name=actor,
+            actor_name=actor if isinstance(actor, str) else actor.name,
         )
     )
     session.flush()
@@ -71,7 +74,7 @@ def add_appeal(
     agency: Agency,
     kind: str,
     filed_on: date,
-    actor: str,
+    actor: Actor | str,  # a plain name: an import or the operator's command line
     today: date,
     received_on: date | None = None,
     role: str | None = None,
@@ -94,6 +97,7 @@ def add_appeal(
             f"提起日期 {filed_on} 早于该申请的收到日期 {case.received_on}", field="filed_on"
         )
     assert agency.id is not None
+    check_appeal_event(session, agency.id, filed_on, actor, today)
     appeal = Appeal(
         agency_id=agency.id,
         case_id=case.id if case else None,
@@ -116,8 +120,9 @@ def appeal_by_id(session: Session, appeal_id: int, agency: Agency | None = None)
     return appeal
 
 
-def answer(session: Session, appeal: Appeal, on: date, actor: str, today: date) -> None:
+def answer(session: Session, appeal: Appeal, on: date, actor: Actor | str, today: date) -> None:
     _not_future(on, today, "on")
+    check_appeal_event(session, appeal.agency_id, on, actor, today)
     if appeal.answered_on is not None:
         raise Invalid(f"复议/诉讼 {appeal.id} 已于 {appeal.answered_on} 答复")
     if on < appeal.received_on:
@@ -128,10 +133,11 @@ def answer(session: Session, appeal: Appeal, on: date, actor: str, today: date) 
 
 
 def decide(
-    session: Session, appeal: Appeal, result: str, on: date, actor: str, today: date
+    session: Session, appeal: Appeal, result: str, on: date, actor: Actor | str, today: date
 ) -> None:
     _check(result, RESULTS, "result")
     _not_future(on, today, "on")
+    check_appeal_event(session, appeal.agency_id, on, actor, today)
     if appeal.decided_on is not None:
         raise Invalid(f"复议/诉讼 {appeal.id} 已于 {appeal.decided_on} 审结")
     if on < appeal.filed_on:
@@ -157,6 +163,7 @@ class AppealStanding:
     filed_on: date
     decided_on: date | None
     result: str | None
+    appeal_id: int | None = None  # which appeal: for the drill-down behind a cell
 
 
 def standings(session: Session, agency_ids: list[int], as_of: datetime) -> list[AppealStanding]:
@@ -188,24 +195,97 @@ def standings(session: Session, agency_ids: list[int], as_of: datetime) -> list[
                 filed.effective_on,
                 decided.effective_on if decided else None,
                 str(decided.payload.get("result")) if decided else None,
+                appeal_id,
             )
         )
     return out
 
 
-def table_four(items: list[AppealStanding], year: int) -> dict[str, dict[str, int]]:
-    last = date(year, 12, 31)
-    table = {
-        kind: dict.fromkeys(("upheld", "corrected", "other", "pending", "total"), 0)
-        for kind in KINDS
-    }
+RESULT_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def place(item: AppealStanding, first: date, last: date) -> str | None:
+    """Where one appeal counts for the period first..last: its result where decided in the
+    period, "pending" where filed by its end and undecided then, else None. The one rule
+    behind table 四, its drill-down and any period's statistics."""
+    if item.decided_on is not None and first <= item.decided_on <= last and item.result:
+        return item.result
+    if item.filed_on <= last and (item.decided_on is None or item.decided_on > last):
+        return "pending"
+    return None
+
+
+def table_for_period(
+    items: list[AppealStanding], first: date, last: date
+) -> dict[str, dict[str, int]]:
+    table = {kind: dict.fromkeys(RESULT_COLUMNS, 0) for kind in KINDS}
     for item in items:
-        group = table[item.kind]
-        if item.decided_on is not None and item.decided_on.year == year and item.result:
-            group[item.result] += 1
-        elif item.filed_on <= last and (item.decided_on is None or item.decided_on > last):
-            group["pending"] += 1
-        else:
-            continue
-        group["total"] += 1
+        column = place(item, first, last)
+        if column is not None:
+            table[item.kind][column] += 1
+            table[item.kind]["total"] += 1
+    return table
+
+
+def table_four(items: list[AppealStanding], year: int) -> dict[str, dict[str, int]]:
+    return table_for_period(items, date(year, 1, 1), date(year, 12, 31))
+
+
+def period_appeals(
+    session: Session, agency_ids: list[int], first: date, last: date, as_of: datetime
+) -> dict[str, dict[str, int]]:
+    """table_for_period(standings(…), first, last), counted by the database in one GROUP BY.
+
+    An appeal counts as its events recorded by T say. Its row holds what its events say (it
+    is written with its "filed" event, and its decision with the "decided" one), so an
+    appeal without events recorded after T (all of them when T is now) is read from its
+    row; one with later events, from its events recorded by T."""
+
+    def logged(action: str) -> Any:
+        return (
+            sa_select(col(AppealEvent.id))
+            .where(
+                col(AppealEvent.appeal_id) == Appeal.id,
+                col(AppealEvent.action) == action,
+                col(AppealEvent.recorded_at) <= as_of,
+            )
+            .exists()
+        )
+
+    later = sa_select(col(AppealEvent.appeal_id)).where(col(AppealEvent.recorded_at) > as_of)
+    counted = (col(Appeal.agency_id).in_(agency_ids), col(Appeal.role).in_(list(COUNTED_ROLES)))
+    standing = union_all(
+        sa_select(  # no events recorded after T: the row
+            col(Appeal.kind).label("kind"),
+            col(Appeal.filed_on).label("filed_on"),
+            col(Appeal.decided_on).label("decided_on"),
+            col(Appeal.result).label("result"),
+        ).where(*counted, col(Appeal.id).not_in(later)),
+        sa_select(  # events recorded after T: those recorded by T
+            col(Appeal.kind),
+            col(Appeal.filed_on),
+            case((logged("decided"), col(Appeal.decided_on)), else_=None),
+            col(Appeal.result),
+        ).where(col(Appeal.id).in_(later), *counted, logged("filed")),
+    ).subquery()
+    decided_on, result = standing.c.decided_on, standing.c.result
+    column = case(
+        (
+            and_(decided_on.between(first, last), result.is_not(None), result != ""),
+            result,
+        ),
+        (
+            and_(standing.c.filed_on <= last, or_(decided_on.is_(None), decided_on > last)),
+            "pending",
+        ),
+        else_=None,
+    ).label("place")
+    rows = session.execute(
+        sa_select(standing.c.kind, column, func.count()).group_by(standing.c.kind, column)
+    ).all()
+    table = {kind: dict.fromkeys(RESULT_COLUMNS, 0) for kind in KINDS}
+    for kind, placed, n in rows:
+        if placed is not None:
+            table[kind][placed] += n
+            table[kind]["total"] += n
     return table

@@ -1,4 +1,5 @@
-"""The daily jobs (DESIGN §4): the overdue digest per agency and the calendar check. Beat
+"""The daily jobs (DESIGN §4): the overdue digest per agency, the calendar check and the annual
+report's season (casework.reports.yearend). Beat
 calls them every few minutes; each raises its alert once a day (the ledger key holds the day)
 and not before the agency's reminder hour, so a worker started late still sends today's."""
 
@@ -11,6 +12,7 @@ from sqlmodel import Session, col, select
 from casework.alerts import recipients, texts
 from casework.alerts.ledger import raise_alert
 from casework.models import Agency, Alert, Case, User
+from casework.reports import yearend
 from casework.services import idempotency
 from casework.services.calendars import calendar_for
 from casework.services.timers import parse_remind_at
@@ -107,10 +109,11 @@ def calendar_check(session: Session, now: datetime) -> Alert | None:
     return raise_alert(session, f"calendar:{next_year}:{day.isoformat()}", message, admins)
 
 
-def run_daily(session: Session, now: datetime) -> tuple[int, int]:
-    """Both daily jobs; (digests raised, calendar reminders raised). Also drops expired
-    idempotency keys."""
+def run_daily(session: Session, now: datetime) -> tuple[int, int, int]:
+    """The daily jobs; (digests raised, calendar reminders raised, annual-report drafts and
+    reminders raised). Also drops expired idempotency keys."""
     idempotency.purge_expired(session, now)
     digests = overdue_digests(session, now)
     calendar = calendar_check(session, now)
-    return len(digests), int(calendar is not None)
+    reports = yearend.run(session, now)
+    return len(digests), int(calendar is not None), len(reports)

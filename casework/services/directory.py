@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from casework.errors import Invalid, NotFound
 from casework.models import Agency, AgencyName, User, UserRole
+from casework.reports.due import parse_month_day
 from casework.services.timers import parse_before_wd, parse_remind_at
 from workflows.roles import Actor, ActorKind, Role
 from workflows.snapshot import Policy
@@ -125,6 +126,18 @@ def merge_agency(session: Session, source: Agency, target: Agency, on: date) -> 
     source.active = False
     session.add(source)
     _close_current_name(session, source, on)
+    session.flush()
+
+
+def set_report_due(session: Session, agency: Agency, value: str) -> None:
+    """The day the agency's annual report is due, "MM-DD" of the next year (条例第四十九条:
+    a government's own report by 03-31); an empty value returns it to the default setting."""
+    value = value.strip()
+    if value:
+        month, day = parse_month_day(value)
+        value = f"{month:02d}-{day:02d}"
+    agency.report_due = value or None
+    session.add(agency)
     session.flush()
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from casework.clocks import ClockView, compute_clocks
 from casework.errors import ActionError, Conflict, NotFound
 from casework.models import Agency, Appeal, Applicant, Case, CaseConclusion, CaseEvent
+from casework.reports.backdating import check_case_action
 from casework.services import fee_quote, timers
 from casework.services.directory import agency_by_code, roles_on, user_by_name
 from casework.services.projection import deadline_columns
@@ -81,6 +82,7 @@ def _perform(
             f"案件 {case.ref} 已被他人更新（当前版本 {case.version}，提交的版本 {expected_version}），请刷新后重试"
         )
     when = on or today
+    check_case_action(session, case.agency_id, case.ref, action, when, actor, today)
     expired: list[str] = []
     if actor.kind is not ActorKind.SYSTEM:
         # An expiry the law fixed before this action's date comes first, whether or not the
@@ -149,6 +151,7 @@ def _register(
         merged = session.get(Agency, agency.merged_into_id) if agency.merged_into_id else None
         target = f"，请在“{merged.code}”（{merged.name}）登记" if merged else ""
         raise ActionError(ref, "register", [f"机关“{agency.code}”已撤并{target}"], field="agency")
+    check_case_action(session, agency.id or 0, ref, "register", data.receipt, actor, today)
     _lock_numbering(session, agency)
     ref = data.ref or _next_ref(session, agency.id or 0, data.receipt.year)
     if session.exec(select(Case).where(Case.agency_id == agency.id, Case.ref == ref)).first():
@@ -347,6 +350,7 @@ def _record_standing(session: Session, case: Case, event: CaseEvent) -> None:
             case_id=case.id,
             agency_id=case.agency_id,
             applicant_kind=case.applicant_kind,
+            received_on=case.received_on,
             outcome=case.outcome,
             concluded_on=case.concluded_on,
             voided=case.state == State.VOID,

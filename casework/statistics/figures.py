@@ -22,9 +22,11 @@ from sqlmodel import Session, col, select
 
 from casework.errors import Invalid
 from casework.models import Agency, Case, CaseConclusion, CaseEvent, ReportInput
-from casework.services.appeals import standings, table_four
+from casework.services.appeals import period_appeals
+from casework.statistics.aggregate import period_counts
 from casework.timeutil import end_of_china_day, utcnow
 from workflows.outcomes import OUTCOMES, ApplicantKind
+from workflows.payloads import FEN
 
 COLUMNS: tuple[str, ...] = (*(k.value for k in ApplicantKind), "total")
 ROW_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES)
@@ -49,9 +51,9 @@ class RequestTable:
     concluded_total: list[int] = field(default_factory=_zeros)
     carried_out: list[int] = field(default_factory=_zeros)
 
-    def add(self, row: list[int], kind: str) -> None:
-        row[COLUMNS.index(kind)] += 1
-        row[-1] += 1
+    def add(self, row: list[int], kind: str, n: int = 1) -> None:
+        row[COLUMNS.index(kind)] += n
+        row[-1] += n
 
 
 @dataclass
@@ -101,7 +103,10 @@ def _standing_rows(session: Session, agency_ids: Sequence[int], as_of: datetime)
     """(column, received_on, outcome, concluded_on, voided) for every case recorded by T."""
     latest = (
         select(CaseConclusion.case_id, func.max(CaseConclusion.id).label("last_id"))
-        .where(col(CaseConclusion.recorded_at) <= as_of)
+        .where(
+            col(CaseConclusion.agency_id).in_(list(agency_ids)),  # a case's rows carry its agency
+            col(CaseConclusion.recorded_at) <= as_of,
+        )
         .group_by(col(CaseConclusion.case_id))
         .subquery()
     )
@@ -177,6 +182,22 @@ def compute_requests(rows: Sequence[Standing], year: int) -> RequestTable:
     return compute_period(rows, date(year, 1, 1), date(year, 12, 31))
 
 
+def period_table(
+    session: Session, agency_ids: Sequence[int], first: date, last: date, as_of: datetime
+) -> RequestTable:
+    """compute_period(_standing_rows(…), first, last), counted by the database in one
+    GROUP BY (casework.statistics.aggregate): the same table, without a row per case."""
+    table = RequestTable()
+    for kind, new, went, n in period_counts(session, agency_ids, first, last, as_of):
+        table.add(table.new if new else table.carried_in, kind, n)
+        if went is None:
+            table.add(table.carried_out, kind, n)
+        else:
+            table.add(table.outcomes[went], kind, n)
+            table.add(table.concluded_total, kind, n)
+    return table
+
+
 def proactive_for(session: Session, agency_id: int, year: int, as_of: datetime) -> dict[str, Any]:
     row = session.exec(
         select(ReportInput)
@@ -194,40 +215,60 @@ def proactive_for(session: Session, agency_id: int, year: int, as_of: datetime) 
 def fee_figures(
     session: Session, agency_ids: Sequence[int], year: int, as_of: datetime
 ) -> dict[str, Any]:
-    """Section 六's information-processing-fee statement, from the fee events of the year:
-    notices issued and the amounts notified, payments received and the amounts collected."""
+    """Section 六's information-processing-fee statement, from the fee events recorded by T:
+    the notices issued in the year (by the notice's effective date) and the amounts they
+    asked for; the payments received in the year (by the payment's date, whatever the year
+    of its notice) and the amounts collected — the amount of the case's latest notice before
+    the payment. Amounts are exact (Decimal, written as "300.50"). A case void by T counts
+    nowhere, like in the table (a registration error or a duplicate)."""
+    # only the cases with a fee event in the year count, and all their fee events are read:
+    # found from ix_case_event_action_effective, not from every event of the agencies
+    with_fees = (
+        sa_select(col(CaseEvent.case_id))
+        .join(Case, col(Case.id) == CaseEvent.case_id)
+        .where(
+            col(CaseEvent.action).in_(["issue_fee_notice", "receive_payment"]),
+            col(CaseEvent.effective_on).between(date(year, 1, 1), date(year, 12, 31)),
+            col(CaseEvent.recorded_at) <= as_of,
+            col(Case.agency_id).in_(list(agency_ids)),
+        )
+    )
     rows = session.execute(
         sa_select(
             col(CaseEvent.case_id),
             col(CaseEvent.action),
             col(CaseEvent.effective_on),
-            col(CaseEvent.payload),
+            col(CaseEvent.payload)["amount"].as_string(),  # read in SQL: no JSON decoding
         )
         .join(Case, col(Case.id) == CaseEvent.case_id)
         .where(
             col(Case.agency_id).in_(list(agency_ids)),
-            col(CaseEvent.action).in_(["issue_fee_notice", "receive_payment"]),
+            col(CaseEvent.action).in_(["issue_fee_notice", "receive_payment", "void"]),
             col(CaseEvent.recorded_at) <= as_of,
+            col(CaseEvent.case_id).in_(with_fees),
         )
         .order_by(col(CaseEvent.case_id), col(CaseEvent.seq))
     ).all()
+    void = {case_id for case_id, action, _on, _amount in rows if action == "void"}
     notified: dict[int, Decimal] = {}
     notices, paid = 0, 0
     amount_notified, amount_collected = Decimal(0), Decimal(0)
-    for case_id, action, on, payload in rows:
+    for case_id, action, on, amount in rows:
+        if case_id in void:
+            continue
         if action == "issue_fee_notice":
-            notified[case_id] = Decimal(str(payload["amount"]))
+            notified[case_id] = Decimal(str(amount))
             if on.year == year:
                 notices += 1
                 amount_notified += notified[case_id]
-        elif on.year == year and case_id in notified:
+        elif action == "receive_payment" and on.year == year and case_id in notified:
             paid += 1
             amount_collected += notified[case_id]
     return {
         "notices": notices,
-        "amount_notified_yuan": str(amount_notified),
+        "amount_notified_yuan": str(amount_notified.quantize(FEN)),
         "payments": paid,
-        "amount_collected_yuan": str(amount_collected),
+        "amount_collected_yuan": str(amount_collected.quantize(FEN)),
     }
 
 
@@ -236,8 +277,8 @@ def report(
 ) -> Report:
     assert agency.id is not None
     ids = agency_ids(session, agency, subtree)
-    requests = compute_requests(_standing_rows(session, ids, as_of), year)
-    appeals = table_four(standings(session, ids, as_of), year)
+    requests = period_table(session, ids, date(year, 1, 1), date(year, 12, 31), as_of)
+    appeals = period_appeals(session, ids, date(year, 1, 1), date(year, 12, 31), as_of)
     return Report(
         agency=agency.code,
         agency_name=agency.name,

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from casework.services.appeals import RESULTS
 from casework.statistics.figures import APPEAL_KINDS, Report
-from workflows.outcomes import GROUP_LABELS, OUTCOMES, OutcomeGroup
+from workflows.outcomes import GROUP_LABELS, OUTCOMES, ApplicantKind, OutcomeGroup
 
 HALF_WIDTH = str.maketrans({"（": "(", "）": ")", "，": ",", "：": ":"})
 
@@ -23,16 +24,38 @@ ROW_TOTAL = "（七）总计"
 ROW_CARRIED_OUT = "四、结转下年度继续办理"
 BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
+TOTAL = "总计"
+APPLICANTS = "申请人情况"
+LEGAL_PERSONS = "法人或其他组织"
+CONTENT = "信息内容"
+# Table 二: per item of Art. 20, its column heads and its rows (label, key in the figures);
+# item (一)'s rows hold {"issued", "repealed", "in_force"}, the others one number.
+PROACTIVE_COUNTS = ("issued", "repealed", "in_force")
+PROACTIVE_BLOCKS: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (
+    ("第二十条第（一）项", ("本年制发件数", "本年废止件数", "现行有效件数"),
+     (("规章", "regulations"), ("行政规范性文件", "normative_documents"))),
+    ("第二十条第（五）项", ("本年处理决定数量",), (("行政许可", "licensing"),)),
+    ("第二十条第（六）项", ("本年处理决定数量",),
+     (("行政处罚", "penalties"), ("行政强制", "enforcement"))),
+    ("第二十条第（八）项", ("本年收费金额（单位：万元）",),
+     (("行政事业性收费", "admin_fees_wan_yuan"),)),
+)  # fmt: skip
+# Table 四: the two heads, litigation's two kinds, and each group's five columns.
+RECONSIDERATION = "行政复议"
+LITIGATION = "行政诉讼"
+LITIGATION_KINDS = ("未经复议直接起诉", "复议后起诉")
+APPEAL_RESULT_LABELS: dict[str, str] = {**RESULTS, "pending": "尚未审结", "total": TOTAL}
+
 # Header cells as the published layout breaks them (one line per printed line of a cell).
 REQUEST_HEADER = (
-    "申请人情况", "自然人", "法人或其他组织", "总计",
+    APPLICANTS, ApplicantKind.NATURAL_PERSON.label, LEGAL_PERSONS, TOTAL,
     "商业", "企业", "科研", "机构", "社会公益组织", "法律服务机构", "其他",
 )  # fmt: skip
 _RESULT_CELLS = ("结果", "维持", "结果", "纠正", "其他", "结果", "尚未", "审结", "总计")
 APPEAL_HEADER = (
-    "行政复议", "行政诉讼",
+    RECONSIDERATION, LITIGATION,
     "结果维持", "结果", "纠正", "其他", "结果", "尚未", "审结", "总计",
-    "未经复议直接起诉", "复议后起诉",
+    *LITIGATION_KINDS,
     *_RESULT_CELLS, *_RESULT_CELLS,
 )  # fmt: skip
 
@@ -52,21 +75,14 @@ def _format_number(value: Any) -> str:
 
 
 def proactive_lines(data: dict[str, Any]) -> list[str]:
-    reg, norm = data["regulations"], data["normative_documents"]
-    keys = ("issued", "repealed", "in_force")
-    return [
-        SECTION_PROACTIVE,
-        "第二十条第(一)项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数",
-        "规章", *_numbers(reg[k] for k in keys),
-        "行政规范性文件", *_numbers(norm[k] for k in keys),
-        "第二十条第(五)项", "信息内容", "本年处理决定数量",
-        "行政许可", _format_number(data["licensing"]),
-        "第二十条第(六)项", "信息内容", "本年处理决定数量",
-        "行政处罚", _format_number(data["penalties"]),
-        "行政强制", _format_number(data["enforcement"]),
-        "第二十条第(八)项", "信息内容", "本年收费金额(单位:万元)",
-        "行政事业性收费", _format_number(data["admin_fees_wan_yuan"]),
-    ]  # fmt: skip
+    lines = [SECTION_PROACTIVE]
+    for item, heads, rows in PROACTIVE_BLOCKS:
+        lines += [_half(item), CONTENT, *map(_half, heads)]
+        for label, key in rows:
+            value = data[key]
+            numbers = [value[k] for k in PROACTIVE_COUNTS] if isinstance(value, dict) else [value]
+            lines += [label, *_numbers(numbers)]
+    return lines
 
 
 def request_lines(report: Report) -> list[str]:

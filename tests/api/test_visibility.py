@@ -39,8 +39,19 @@ BY_AGENCY = {  # the agency named in the query or the body
     ("GET", "/api/v1/appeals"),
     ("POST", "/api/v1/appeals"),
     ("GET", "/api/v1/reports/{year}"),
+    ("GET", "/api/v1/reports/{year}/document"),
     ("GET", "/api/v1/reports/{year}/inputs"),
     ("PUT", "/api/v1/reports/{year}/inputs"),
+    ("GET", "/api/v1/reports/{year}/narratives"),
+    ("PUT", "/api/v1/reports/{year}/narratives"),
+    ("GET", "/api/v1/reports/period"),
+    ("GET", "/api/v1/reports/{year}/cells/{row}/{column}"),
+    ("GET", "/api/v1/reports/{year}/appeal-cells/{kind}/{result}"),
+    ("GET", "/api/v1/reports/{year}/rollup"),
+    ("POST", "/api/v1/reports/{year}/publication"),
+    ("GET", "/api/v1/reports/{year}/publication"),
+    ("GET", "/api/v1/reports/{year}/publication/files/{format}"),
+    ("GET", "/api/v1/reports/{year}/drift"),
     ("PUT", "/api/v1/calendar/days/{day}"),
     ("GET", "/api/v1/delegations"),
     ("POST", "/api/v1/delegations"),
@@ -53,7 +64,7 @@ BY_AGENCY = {  # the agency named in the query or the body
 # district offices: tests/api/test_case_file.py)
 BY_ID = ("{case_id}", "{appeal_id}")
 APPROVERS_ONLY = ("/extend", "/approve_reply", "/reject_draft", "/amend_outcome", "/void",
-                  "/void_expiry", "/confirm_expiry")  # fmt: skip
+                  "/void_expiry", "/confirm_expiry", "/publication")  # fmt: skip
 PROACTIVE = {"regulations": {"issued": 0, "repealed": 0, "in_force": 0},
              "normative_documents": {"issued": 0, "repealed": 0, "in_force": 0},
              "licensing": 0, "penalties": 0, "enforcement": 0, "admin_fees_wan_yuan": 0}  # fmt: skip

@@ -8,7 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from casework.reports.document import AnnualReport
+from casework.reports.render.docx import render_docx
+from casework.reports.render.html import render_html
 from casework.reports.render.text import render_text
+from casework.reports.render.xlsx import render_xlsx
 
 
 @dataclass(frozen=True)
@@ -27,9 +30,17 @@ def _text(document: AnnualReport) -> bytes:
     return render_text(document).encode()
 
 
+def _html(document: AnnualReport) -> bytes:
+    return render_html(document).encode()
+
+
+_OOXML = "application/vnd.openxmlformats-officedocument."
 FORMATS: dict[str, Format] = {
     "json": Format("json", ".json", "application/json", _json),
     "txt": Format("txt", ".txt", "text/plain; charset=utf-8", _text),
+    "html": Format("html", ".html", "text/html; charset=utf-8", _html),
+    "docx": Format("docx", ".docx", f"{_OOXML}wordprocessingml.document", render_docx),
+    "xlsx": Format("xlsx", ".xlsx", f"{_OOXML}spreadsheetml.sheet", render_xlsx),
 }
 
 
