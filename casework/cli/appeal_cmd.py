@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-import typer
+import os
+from datetime import date
 
-from casework.cli.common import console, parse_date, reading, today, writing
+import typer
+from sqlmodel import Session
+
+from casework.cli.common import acting_user, console, parse_date, reading, today, writing
+from casework.models import Agency
 from casework.services import appeals
 from casework.services.directory import agency_by_code
 from casework.services.snapshots import find_case
+from workflows.roles import Actor, ActorKind
 
 app = typer.Typer(no_args_is_help=True)
+
+AS_HELP = "操作人（用户名；生效日期在已公布年度时须为负责人）"
+
+
+def _actor(session: Session, as_user: str | None, agency: Agency, day: date) -> Actor:
+    """The named user (--as, else CASEWORK_USER) with their roles; unnamed, the operator, who
+    holds no role — enough for any date but a year whose report is published."""
+    if as_user or os.environ.get("CASEWORK_USER"):
+        return acting_user(session, as_user, agency, day)
+    return Actor(ActorKind.USER, "cli")
 
 
 @app.command("add", help="登记行政复议或行政诉讼（答复期限：复议10日，诉讼15日）")
@@ -26,6 +42,7 @@ def add(
         None, "--role", help="respondent | defendant | co_defendant_review_body"
     ),
     case: str | None = typer.Option(None, "--case", help="相关案件的案号"),
+    as_user: str | None = typer.Option(None, "--as", help=AS_HELP),
 ) -> None:
     now = today()
     with writing() as session:
@@ -36,7 +53,7 @@ def add(
             agency_row,
             kind,
             parse_date(filed_on, "--filed-on"),
-            "cli",
+            _actor(session, as_user, agency_row, now),
             now,
             parse_date(received_on, "--received-on") if received_on else None,
             role,
@@ -51,11 +68,14 @@ def answer(
     appeal_id: int = typer.Argument(...),
     agency: str = typer.Option(..., "--agency"),
     on: str | None = typer.Option(None, "--on"),
+    as_user: str | None = typer.Option(None, "--as", help=AS_HELP),
 ) -> None:
     now = today()
     with writing() as session:
-        appeal = appeals.appeal_by_id(session, appeal_id, agency_by_code(session, agency))
-        appeals.answer(session, appeal, parse_date(on) if on else now, "cli", now)
+        agency_row = agency_by_code(session, agency)
+        appeal = appeals.appeal_by_id(session, appeal_id, agency_row)
+        actor = _actor(session, as_user, agency_row, now)
+        appeals.answer(session, appeal, parse_date(on) if on else now, actor, now)
     console.print(f"复议/诉讼 {appeal_id} 已记录答复")
 
 
@@ -65,11 +85,14 @@ def decide(
     result: str = typer.Option(..., "--result"),
     agency: str = typer.Option(..., "--agency"),
     on: str | None = typer.Option(None, "--on"),
+    as_user: str | None = typer.Option(None, "--as", help=AS_HELP),
 ) -> None:
     now = today()
     with writing() as session:
-        appeal = appeals.appeal_by_id(session, appeal_id, agency_by_code(session, agency))
-        appeals.decide(session, appeal, result, parse_date(on) if on else now, "cli", now)
+        agency_row = agency_by_code(session, agency)
+        appeal = appeals.appeal_by_id(session, appeal_id, agency_row)
+        actor = _actor(session, as_user, agency_row, now)
+        appeals.decide(session, appeal, result, parse_date(on) if on else now, actor, now)
     console.print(f"复议/诉讼 {appeal_id} 已审结：{appeals.RESULTS[result]}")
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from casework.errors import Invalid, NotFound
 from casework.models import Agency, Appeal, AppealEvent, Case
 from casework.reports.backdating import check_appeal_event
+from casework.statistics.lookup import among, not_among
 from workflows.roles import Actor
 
 KINDS: dict[str, str] = {
@@ -253,6 +254,9 @@ def period_appeals(
         )
 
     later = sa_select(col(AppealEvent.appeal_id)).where(col(AppealEvent.recorded_at) > as_of)
+    later_events = sa_select(col(AppealEvent.id)).where(
+        col(AppealEvent.appeal_id) == Appeal.id, col(AppealEvent.recorded_at) > as_of
+    )
     counted = (col(Appeal.agency_id).in_(agency_ids), col(Appeal.role).in_(list(COUNTED_ROLES)))
     standing = union_all(
         sa_select(  # no events recorded after T: the row
@@ -260,13 +264,13 @@ def period_appeals(
             col(Appeal.filed_on).label("filed_on"),
             col(Appeal.decided_on).label("decided_on"),
             col(Appeal.result).label("result"),
-        ).where(*counted, col(Appeal.id).not_in(later)),
+        ).where(*counted, not_among(session, col(Appeal.id), later, later_events)),
         sa_select(  # events recorded after T: those recorded by T
             col(Appeal.kind),
             col(Appeal.filed_on),
             case((logged("decided"), col(Appeal.decided_on)), else_=None),
             col(Appeal.result),
-        ).where(col(Appeal.id).in_(later), *counted, logged("filed")),
+        ).where(among(session, col(Appeal.id), later), *counted, logged("filed")),
     ).subquery()
     decided_on, result = standing.c.decided_on, standing.c.result
     column = case(

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, any_, case, false, func, or_, true, union_all
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, true, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from casework.models import Agency, Case, CaseConclusion
+from casework.statistics.lookup import among, not_among
 from workflows.states import State
 
 Count = tuple[str, bool, str | None, int]
@@ -47,14 +48,6 @@ def _follow_ups_counted(session: Session, agency_ids: Sequence[int]) -> ColumnEl
     if not counting:
         return col(Case.origin_appeal_id).is_(None)
     return or_(col(Case.origin_appeal_id).is_(None), col(Case.agency_id).in_(list(counting)))
-
-
-def _one_of(session: Session, column: Any, ids: Select[Any]) -> ColumnElement[bool]:
-    """`column IN (ids)`, looked up by index. PostgreSQL may plan an IN as a semi-join that
-    scans the whole table; `= ANY(array(…))` it looks up one by one."""
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(ColumnElement[bool], column == any_(func.array(ids.scalar_subquery())))
-    return cast(ColumnElement[bool], column.in_(ids))
 
 
 def _placed(
@@ -81,6 +74,7 @@ def period_counts(
         col(CaseConclusion.recorded_at) > as_of,
         col(CaseConclusion.received_on) <= last,
     )
+    changed_rows = changed_after.where(col(CaseConclusion.case_id) == Case.id)
     common = (col(Case.received_on) <= last, col(Case.created_at) <= as_of, follow_ups)
 
     # the cases standing as their row says: open ones, and those concluded from `first` on
@@ -96,7 +90,7 @@ def period_counts(
             *common,
             standing,
             col(Case.state) != State.VOID.value,
-            col(Case.id).not_in(changed_after),
+            not_among(session, col(Case.id), changed_after, changed_rows),
         )
         for standing in (col(Case.concluded_on).is_(None), col(Case.concluded_on) >= first)
     ]
@@ -121,7 +115,7 @@ def period_counts(
         .where(
             # looked up by id (a case's ledger rows carry its agency): not a scan of the
             # agencies' cases
-            _one_of(session, col(Case.id), changed_after),
+            among(session, col(Case.id), changed_after),
             *common,
             or_(row.c.concluded_on.is_(None), row.c.concluded_on >= first),
             or_(row.c.voided.is_(None), row.c.voided == false()),

@@ -128,3 +128,22 @@ def test_drift_lists_the_approvers_backdated_reply_and_its_cells(year_2025: CliR
     assert "案件 2025-001（自然人）：答复（reply），生效日期 2025-12-30" in result.out
     data = json.loads(year_2025("report", "drift", "2025", "--agency", "zhz", "--json").out)
     assert [c["ref"] for c in data["causes"]] == ["2025-001"] and not data["empty"]
+
+
+@pytest.mark.parametrize(("who", "allowed"), [((), False), (("--as", "wang"), False),
+                                              (("--as", "li"), True)])  # fmt: skip
+def test_an_appeal_dated_in_the_published_year_needs_the_approver(
+    year_2025: CliRunner, who: tuple[str, ...], allowed: bool
+) -> None:
+    assert _publish(year_2025, "--as", "li").code == 0
+    before = count_rows("appeal")
+    added = year_2025(
+        "appeal", "add", "--agency", "zhz", "--kind", "reconsideration",
+        "--filed-on", "2025-07-01", "--case", "2025-001", *who,
+    )  # fmt: skip
+    if allowed:
+        assert added.code == 0, added
+        assert count_rows("appeal") == before + 1
+    else:
+        assert added.code != 0 and "负责人" in added.err, added
+        assert count_rows("appeal") == before  # nothing written
