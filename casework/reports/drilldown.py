@@ -74,23 +74,34 @@ def appeal_cells(
 
 
 @dataclass(frozen=True)
-class RequestCell:
-    """The cases behind one cell of table 三."""
+class _Cell:
+    """Which report a cell belongs to: the agency (with its subtree or not), year and T."""
 
     agency: str
     year: int
     as_of: datetime
     subtree: bool
+
+    def _heading(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency,
+            "year": self.year,
+            "as_of": _instant(self.as_of),
+            "subtree": self.subtree,
+        }
+
+
+@dataclass(frozen=True)
+class RequestCell(_Cell):
+    """The cases behind one cell of table 三."""
+
     row: str
     column: str
     cases: list[CaseLine] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "agency": self.agency,
-            "year": self.year,
-            "as_of": _instant(self.as_of),
-            "subtree": self.subtree,
+            **self._heading(),
             "row": self.row,
             "row_label": ROW_LABELS[self.row],
             "column": self.column,
@@ -126,23 +137,16 @@ class AppealLine:
 
 
 @dataclass(frozen=True)
-class AppealCell:
+class AppealCell(_Cell):
     """The appeals behind one cell of table 四."""
 
-    agency: str
-    year: int
-    as_of: datetime
-    subtree: bool
     kind: str
     result: str
     appeals: list[AppealLine] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "agency": self.agency,
-            "year": self.year,
-            "as_of": _instant(self.as_of),
-            "subtree": self.subtree,
+            **self._heading(),
             "kind": self.kind,
             "kind_label": KINDS[self.kind],
             "result": self.result,

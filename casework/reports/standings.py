@@ -1,9 +1,8 @@
 """Each counted case's standing at an instant T, named: which case, of which agency, with the
 standing `casework.statistics.figures.classify` places (the latest conclusion recorded by T).
 
-The same selection as the year statistics (`figures._standing_rows`: the cases recorded by T,
-replies ordered anew only where the agency counts them), with the case's id, reference and
-agency alongside — for the drill-down behind a cell, any period's statistics and the per-agency
+The same selection as the year statistics (`figures.counted_cases`), with the case's id,
+reference and agency alongside — for the drill-down behind a cell, any period's statistics and the per-agency
 roll-up. No applicant's personal data is read."""
 
 from __future__ import annotations
@@ -12,12 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from casework.models import Agency, Case, CaseConclusion
-from casework.statistics.figures import Standing
+from casework.models import Agency, Case
+from casework.statistics.figures import Standing, counted_cases
 
 
 @dataclass(frozen=True)
@@ -50,36 +47,7 @@ class CaseLine:
 
 def case_lines(session: Session, agency_ids: Sequence[int], as_of: datetime) -> list[CaseLine]:
     """Every case of the agencies recorded by `as_of`, with its standing then; by receipt."""
-    latest = (
-        select(CaseConclusion.case_id, func.max(CaseConclusion.id).label("last_id"))
-        .where(
-            col(CaseConclusion.agency_id).in_(list(agency_ids)),  # a case's rows carry its agency
-            col(CaseConclusion.recorded_at) <= as_of,
-        )
-        .group_by(col(CaseConclusion.case_id))
-        .subquery()
-    )
-    query = (
-        sa_select(
-            col(Case.id),
-            col(Case.ref),
-            col(Case.agency_id),
-            col(Agency.code),
-            col(Case.applicant_kind),
-            col(Case.received_on),
-            col(CaseConclusion.outcome),
-            col(CaseConclusion.concluded_on),
-            col(CaseConclusion.voided),
-        )
-        .outerjoin(latest, latest.c.case_id == Case.id)
-        .outerjoin(CaseConclusion, and_(col(CaseConclusion.id) == latest.c.last_id))
-        .join(Agency, col(Agency.id) == Case.agency_id)
-        .where(
-            col(Case.agency_id).in_(list(agency_ids)),
-            col(Case.created_at) <= as_of,
-            # an agency may leave replies ordered anew out of the table (DESIGN §3.4)
-            or_(col(Case.origin_appeal_id).is_(None), col(Agency.count_follow_up_cases)),
-        )
-        .order_by(col(Case.received_on), col(Agency.code), col(Case.ref), col(Case.id))
-    )
+    query = counted_cases(
+        agency_ids, as_of, col(Case.id), col(Case.ref), col(Case.agency_id), col(Agency.code)
+    ).order_by(col(Case.received_on), col(Agency.code), col(Case.ref), col(Case.id))
     return [CaseLine(*row) for row in session.execute(query).all()]

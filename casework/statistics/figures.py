@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -99,8 +99,10 @@ PROACTIVE_DEFAULT: dict[str, Any] = {
 }
 
 
-def _standing_rows(session: Session, agency_ids: Sequence[int], as_of: datetime) -> list[Standing]:
-    """(column, received_on, outcome, concluded_on, voided) for every case recorded by T."""
+def counted_cases(agency_ids: Sequence[int], as_of: datetime, *leading: Any) -> Select[Any]:
+    """The cases the statistics count at T — recorded by T, replies ordered anew only where the
+    agency counts them — selecting `leading` columns (of Case or Agency) and then the standing:
+    (column, received_on, outcome, concluded_on, voided), the conclusion the latest recorded by T."""
     latest = (
         select(CaseConclusion.case_id, func.max(CaseConclusion.id).label("last_id"))
         .where(
@@ -110,8 +112,9 @@ def _standing_rows(session: Session, agency_ids: Sequence[int], as_of: datetime)
         .group_by(col(CaseConclusion.case_id))
         .subquery()
     )
-    query = (
+    return (
         sa_select(
+            *leading,
             col(Case.applicant_kind),
             col(Case.received_on),
             col(CaseConclusion.outcome),
@@ -128,6 +131,11 @@ def _standing_rows(session: Session, agency_ids: Sequence[int], as_of: datetime)
             or_(col(Case.origin_appeal_id).is_(None), col(Agency.count_follow_up_cases)),
         )
     )
+
+
+def _standing_rows(session: Session, agency_ids: Sequence[int], as_of: datetime) -> list[Standing]:
+    """(column, received_on, outcome, concluded_on, voided) for every case recorded by T."""
+    query = counted_cases(agency_ids, as_of)
     return [(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(query).all()]
 
 
