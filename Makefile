@@ -22,12 +22,15 @@ run: install
 	CASEWORK_DATA_DIR=var $(BIN)/casework demo
 	$(DEMO) $(BIN)/casework replay examples/open-cases-2026.json
 	$(DEMO) $(BIN)/casework case list
+	$(DEMO) $(BIN)/casework demo-users
 	$(DEMO) CASEWORK_DATA_DIR=var $(BIN)/casework serve
 
-## The tests (SQLite always; PostgreSQL too when CASEWORK_TEST_POSTGRES_URL is set), one
-## process per core (pytest-xdist; each process has its own databases, servers and ports).
+## The tests (SQLite always; PostgreSQL too when CASEWORK_TEST_POSTGRES_URL is set), two
+## processes per core (pytest-xdist; each process has its own databases, servers and ports):
+## the tests spend much of their time waiting on servers, workers and the browser.
+TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(2 * (os.cpu_count() or 1))")
 test: install
-	$(BIN)/pytest -q -n auto
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import openapi, problems
+from api import openapi, problems, web
 from api.deps import reject_nul
 from api.http_semantics import HeadAsGet
 from api.routers import (
@@ -33,6 +33,7 @@ from api.routers import (
     report_publication,
     report_queries,
     reports,
+    supervisions,
 )
 
 API_PREFIX = "/api/v1"
@@ -75,6 +76,7 @@ def create_app() -> FastAPI:
         attachments,
         notices,
         case_file,
+        supervisions,
         notifications,
         calendar,
         appeals,
@@ -86,6 +88,7 @@ def create_app() -> FastAPI:
         delegations,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    web.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/docs", docs_page, include_in_schema=False, response_class=HTMLResponse)
     app.add_middleware(HeadAsGet)

@@ -54,6 +54,14 @@ async def reject_nul(request: Request) -> None:
     ):
         return
     declared = request.headers.get("content-length", "")
+    kind = request.headers.get("content-type", "")
+    if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        # a page's form (the web UI): FastAPI has parsed it already, with its own size limits
+        for name, entry in (await request.form()).multi_items():
+            if isinstance(entry, str) and (has_control(name) or has_control(entry)):
+                raise Problem("validation", f"{name}：{CONTROL_MESSAGE}",
+                              errors=[{"field": name, "message": CONTROL_MESSAGE}])  # fmt: skip
+        return
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise Problem("payload_too_large", f"请求正文不能超过 {MAX_BODY_BYTES // 1024} KB")
     body = await request.body()  # kept by Starlette for the route to parse

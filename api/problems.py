@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -106,8 +106,15 @@ def problem_response(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
     **extra: Any,
-) -> JSONResponse:
+) -> Response:
     status = status or STATUS.get(code, 400)
+    page = getattr(request.app.state, "problem_page", None) if request is not None else None
+    if page is not None:  # the web UI's pages answer with a page (api/web/errors.py)
+        answer: Response | None = page(
+            request, status, TITLES.get(code, TITLES["error"]), detail, errors, headers
+        )
+        if answer is not None:
+            return answer
     body: dict[str, Any] = {
         "type": TYPE_BASE + code.replace("_", "-"),
         "title": TITLES.get(code, TITLES["error"]),
@@ -149,14 +156,14 @@ def _status_of(error: CaseworkError) -> tuple[str, int]:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
-    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+    async def _problem(request: Request, exc: Problem) -> Response:
         return problem_response(
             exc.code, exc.detail, request, status=exc.status, errors=exc.errors,
             headers=exc.headers,
         )  # fmt: skip
 
     @app.exception_handler(CaseworkError)
-    async def _domain(request: Request, exc: CaseworkError) -> JSONResponse:
+    async def _domain(request: Request, exc: CaseworkError) -> Response:
         code, status = _status_of(exc)
         field = getattr(exc, "field", None)
         errors = [{"field": field, "message": str(exc)}] if field else None
@@ -170,7 +177,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {
                 "field": "body" if e.get("type") == "json_invalid" else _field(e.get("loc", ())),
@@ -182,7 +189,7 @@ def install(app: FastAPI) -> None:
         return problem_response("validation", detail, request, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = HTTP_CODES.get(exc.status_code, "error")
         detail = exc.detail if isinstance(exc.detail, str) and _is_chinese(exc.detail) else ""
         if not detail:
@@ -196,14 +203,14 @@ def install(app: FastAPI) -> None:
         return problem_response(code, detail, request, status=exc.status_code, headers=headers)
 
     @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
         # a unique key taken by a concurrent writer between our check and our insert: the
         # client's data is fine, the moment was not
         log.warning("integrity conflict on %s %s: %s", request.method, request.url.path, exc.orig)
         return problem_response("conflict", "数据已被他人同时修改，请刷新后重试", request)
 
     @app.exception_handler(OperationalError)
-    async def _busy(request: Request, exc: OperationalError) -> JSONResponse:
+    async def _busy(request: Request, exc: OperationalError) -> Response:
         if "database is locked" in str(exc.orig):  # SQLite's busy timeout ran out
             log.warning("database busy on %s %s", request.method, request.url.path)
             return problem_response("unavailable", "数据库繁忙，请稍后重试", request,
@@ -212,7 +219,7 @@ def install(app: FastAPI) -> None:
         return problem_response("internal", "服务器内部错误，已记录，请稍后重试", request)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response("internal", "服务器内部错误，已记录，请稍后重试", request)
 

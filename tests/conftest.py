@@ -18,12 +18,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from casework import settings as settings_module
 from casework.db import make_engine
 from casework.migrate import upgrade
+from casework.services import auth
+
+# Speed: API and page tests make ~10 users each; argon2's default cost (64 MiB, 3 passes) made
+# that 1–4 s a test. A hash carries its own parameters, so the servers under test verify these
+# cheap ones exactly as they verify strong ones; production code keeps the default.
+auth._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=64, parallelism=1),))
 
 POSTGRES_URL = os.environ.get("CASEWORK_TEST_POSTGRES_URL")
 REQUIRE_SERVICES = os.environ.get("CASEWORK_REQUIRE_SERVICES") == "1"

@@ -56,6 +56,9 @@ def main() -> int:
             user = directory.add_user(s, name, display)
             auth.set_password(s, user, PASSWORD, utcnow())
             directory.grant(s, user, directory.agency_by_code(s, "zhz"), role)
+        user = directory.add_user(s, "zhao", "赵主任")  # the district office's (督办)
+        auth.set_password(s, user, PASSWORD, utcnow())
+        directory.grant(s, user, district, Role.APPROVER)
     engine.dispose()
 
     schemas: dict[str, Any] = {}
@@ -73,7 +76,7 @@ def main() -> int:
         schemas[name] = body[0] if isinstance(body, list) and name != "list" else body
         return body
 
-    clerk, approver, admin = login("li"), login("wang"), login("zhou")
+    office, clerk, approver, admin = login("zhao"), login("li"), login("wang"), login("zhou")
     schemas["Health"] = client.get("/healthz").json()
     keep("MeOut", client.get("/api/v1/auth/me", headers=clerk))
     keep("AgencyOut", client.get("/api/v1/agencies", headers=clerk))
@@ -149,6 +152,10 @@ def main() -> int:
     inbox = keep("NotificationOut", client.get("/api/v1/notifications", headers=approver))
     keep("MarkedOut", client.post("/api/v1/notifications/read", json={"ids": [inbox[0]["id"]]},
                                   headers=approver))  # fmt: skip
+    supervisions = f"/api/v1/cases/{case['id']}/supervisions"
+    keep("SupervisionOut", client.post(supervisions, headers=office, json={
+        "note": "请于本周内答复并报送办理情况", "due_by": "2026-12-01"}), 201)  # fmt: skip
+    keep("SupervisionOut", client.get(supervisions, headers=clerk))
     keep("DeadlineCalcOut", client.get("/api/v1/calendar/deadline",
                                        params={"start": "2026-09-22", "days": 20}, headers=clerk))  # fmt: skip
     year = keep("CalendarYearOut", client.get("/api/v1/calendar/2026", headers=clerk))

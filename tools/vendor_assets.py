@@ -4,6 +4,9 @@ api/static/vendor/<package>/ and record their SHA-256 in the manifest.
 
     python tools/vendor_assets.py           # fetch, copy, record hashes
     python tools/vendor_assets.py --check   # verify the copied files against the manifest
+
+`--manifest PATH` works on another manifest the same way, its files beside it (the tests'
+own assets, not served: tests/api/web/vendor/assets.json).
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def fetch(manifest: dict[str, Any]) -> None:
+def fetch(manifest: dict[str, Any], path: Path = MANIFEST) -> None:
+    vendor = path.parent
     for name, spec in manifest["packages"].items():
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(
@@ -40,36 +44,41 @@ def fetch(manifest: dict[str, Any]) -> None:
             (tarball,) = Path(tmp).glob("*.tgz")
             with tarfile.open(tarball) as archive:
                 archive.extractall(tmp, filter="data")
-            target = VENDOR / name
+            target = vendor / name
             shutil.rmtree(target, ignore_errors=True)
             target.mkdir(parents=True)
             spec["sha256"] = {}
             for file in spec["files"]:
+                (target / file).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(Path(tmp) / "package" / file, target / file)
                 spec["sha256"][file] = sha256(target / file)
-    MANIFEST.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
 
-def check(manifest: dict[str, Any]) -> list[str]:
+def check(manifest: dict[str, Any], path: Path = MANIFEST) -> list[str]:
+    vendor = path.parent
     problems = []
     for name, spec in manifest["packages"].items():
         for file in spec["files"]:
-            path = VENDOR / name / file
-            if not path.is_file():
-                problems.append(f"missing: {path.relative_to(ROOT)}")
-            elif sha256(path) != spec.get("sha256", {}).get(file):
-                problems.append(f"changed: {path.relative_to(ROOT)}")
+            copied = vendor / name / file
+            shown = copied.relative_to(ROOT) if copied.is_relative_to(ROOT) else copied
+            if not copied.is_file():
+                problems.append(f"missing: {shown}")
+            elif sha256(copied) != spec.get("sha256", {}).get(file):
+                problems.append(f"changed: {shown}")
     return problems
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--manifest", type=Path, default=MANIFEST)
     args = parser.parse_args()
-    manifest = json.loads(MANIFEST.read_text())
+    path = args.manifest.resolve()
+    manifest = json.loads(path.read_text())
     if not args.check:
-        fetch(manifest)
-    problems = check(manifest)
+        fetch(manifest, path)
+    problems = check(manifest, path)
     for line in problems:
         print(line, file=sys.stderr)
     return 1 if problems else 0

@@ -140,6 +140,17 @@ def _details(fields: dict[str, str], filename: str | None) -> service.Details:
 async def upload(
     case_id: CaseId, request: Request, caller: Me, session: Db, response: Response
 ) -> AttachmentOut:
+    item = await receive(request, caller, session, case_id)
+    response.headers["Location"] = _location(case_id, item.id)
+    response.headers["ETag"] = f'"{item.attachment.sha256}"'
+    return _out(item, reveal=True)  # the uploader is a clerk or an approver of the agency
+
+
+async def receive(
+    request: Request, caller: Caller, session: Session, case_id: int
+) -> service.Listed:
+    """An upload read as it arrives, checked, kept and recorded, committed — the one door for
+    the API and the case page (whose route is `streams_own_body` too)."""
     await run_in_threadpool(_may_upload, caller, case_id)
     config = get_settings()
     policy = IntakePolicy.from_settings(config)
@@ -159,9 +170,7 @@ async def upload(
         )
     finally:
         await run_in_threadpool(staged.discard)  # nothing once kept; the temporary copy else
-    response.headers["Location"] = _location(case_id, item.id)
-    response.headers["ETag"] = f'"{item.attachment.sha256}"'
-    return _out(item, reveal=True)  # the uploader is a clerk or an approver of the agency
+    return item
 
 
 def _keep_and_record(

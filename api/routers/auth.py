@@ -7,12 +7,13 @@ from datetime import date
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session, col, or_, select
 
-from api.deps import CSRF_COOKIE, SESSION_COOKIE, Config, Db, Me, reading
+from api.deps import CSRF_COOKIE, SESSION_COOKIE, Caller, Config, Db, Me, reading
 from api.schemas import LoginIn, LoginOut, MeOut, PasswordIn, RoleOut
 from casework.errors import Invalid, Unauthorized
 from casework.models import Agency, User, UserRole
 from casework.services import auth
 from casework.services.access import scope_of
+from casework.settings import Settings
 from casework.timeutil import utcnow
 from workflows.roles import Role
 
@@ -61,45 +62,50 @@ def me_out(session: Session, user: User, day: date) -> MeOut:
 def login(
     body: LoginIn, request: Request, response: Response, session: Db, config: Config
 ) -> LoginOut:
-    now = utcnow()
-    remote = request.client.host if request.client else None
-    with reading() as reader:  # the slow password check holds no write lock
-        user = auth.verify_login(
-            reader, body.username, body.password, remote=remote, now=now, settings=config
-        )
-    issued = auth.record_login(
-        session,
-        body.username,
-        user,
-        kind="cookie" if body.cookie else "bearer",
-        remote=remote,
-        now=now,
-        settings=config,
-    )
-    session.commit()  # a failed attempt counts too
-    if issued is None:
-        raise Unauthorized("用户名或密码错误，或账号已停用")
+    issued = start_session(request, session, config, body.username, body.password, body.cookie)
     if issued.csrf is not None:
-        seconds = int(config.token_hours * 3600)
-        for name, value, http_only in (
-            (SESSION_COOKIE, issued.token, True),
-            (CSRF_COOKIE, issued.csrf, False),  # the page reads it and sends it back in a header
-        ):
-            response.set_cookie(
-                name,
-                value,
-                max_age=seconds,
-                path="/",
-                secure=config.cookie_secure,
-                httponly=http_only,
-                samesite="strict",
-            )
+        set_session_cookies(response, issued.token, issued.csrf, config)
     return LoginOut(
         token=issued.token,
         expires_at=issued.expires_at,
         csrf_token=issued.csrf,
         user=_me_after_commit(issued.user, config.current_day()),
     )
+
+
+def start_session(
+    request: Request,
+    session: Session,
+    config: Settings,
+    username: str,
+    password: str,
+    cookie: bool,
+) -> auth.Issued:
+    """Check the password (throttled), record the attempt and commit it — a failed one counts
+    too — then the new token, or 401. The API's login and the login page both come here."""
+    now = utcnow()
+    remote = request.client.host if request.client else None
+    with reading() as reader:  # the slow password check holds no write lock
+        user = auth.verify_login(reader, username, password, remote=remote, now=now,
+                                 settings=config)  # fmt: skip
+    issued = auth.record_login(
+        session, username, user, kind="cookie" if cookie else "bearer", remote=remote, now=now,
+        settings=config,
+    )  # fmt: skip
+    session.commit()
+    if issued is None:
+        raise Unauthorized("用户名或密码错误，或账号已停用")
+    return issued
+
+
+def set_session_cookies(response: Response, token: str, csrf: str, config: Settings) -> None:
+    seconds = int(config.token_hours * 3600)
+    for name, value, http_only in (
+        (SESSION_COOKIE, token, True),
+        (CSRF_COOKIE, csrf, False),  # the page reads it and sends it back in a header
+    ):
+        response.set_cookie(name, value, max_age=seconds, path="/", secure=config.cookie_secure,
+                            httponly=http_only, samesite="strict")  # fmt: skip
 
 
 def _me_after_commit(user: User, day: date) -> MeOut:
@@ -133,18 +139,26 @@ def change_password(
 ) -> Response:
     """A wrong old password counts as a failed login (throttled alike: a stolen session must
     not be a way to guess the password)."""
+    change_own_password(request, session, config, caller, body.old_password, body.new_password)
+    return Response(status_code=204)
+
+
+def change_own_password(
+    request: Request, session: Session, config: Settings, caller: Caller, old: str, new: str
+) -> None:
+    """Check the old password (a wrong one counts as a failed login), set the new one, commit;
+    every login of the user ends with it. The API and the password page both come here."""
     now = utcnow()
     remote = request.client.host if request.client else None
     with reading() as reader:
         auth.check_throttle(reader, caller.username, remote, now, config)
-    if not auth.password_matches(caller.user, body.old_password):
+    if not auth.password_matches(caller.user, old):
         auth.record_login(session, caller.username, None, kind="bearer", remote=remote,
                           now=now, settings=config)  # fmt: skip
         session.commit()
         raise Invalid("原密码不正确", field="old_password")
     try:
-        auth.set_password(session, caller.user, body.new_password, now)
+        auth.set_password(session, caller.user, new, now)
     except Invalid as error:
         raise Invalid(str(error), field="new_password") from None
     session.commit()
-    return Response(status_code=204)

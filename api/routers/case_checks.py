@@ -7,14 +7,21 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, Query
+from sqlmodel import Session
 
-from api.deps import CaseId, Db, Me, reading, visible_agency, visible_case
+from api.deps import Caller, CaseId, Db, Me, reading, visible_agency, visible_case
 from api.schemas import FeeQuoteOut, PossibleRepeatOut, PossibleRepeatsOut, RepeatCheckIn
 from casework.identity import ApplicantKey
 from casework.models import Case
 from casework.services.access import Access
 from casework.services.fee_quote import quote_fee
-from casework.services.repeats import DEFAULT_LIMIT, MAX_LIMIT, find_repeats, repeats_of_case
+from casework.services.repeats import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    PossibleRepeat,
+    find_repeats,
+    repeats_of_case,
+)
 from workflows.actions import action_spec
 from workflows.fees import MAX_ITEMS, MAX_PAGES
 
@@ -87,19 +94,24 @@ def repeat_check(body: Annotated[RepeatCheckIn, Body()], caller: Me) -> Possible
     """For the registration form: the same checks as registering, without registering. It
     reads in a read transaction of its own (no write lock on SQLite)."""
     with reading() as session:
-        agency, access = visible_agency(session, caller, body.agency)
-        caller.require(access, action_spec("register").roles, "登记前查重")
-        applicant = body.applicant
-        key = ApplicantKey.of(applicant.kind.value, applicant.name, applicant.id_number)
-        found = find_repeats(
-            session,
-            agency,
-            key,
-            body.request,
-            body.received_on or caller.today,
-            reveal=access.reveals,
-            limit=body.limit,
-        )
+        found = check_repeats(session, caller, body)
         return PossibleRepeatsOut(
             items=[PossibleRepeatOut.model_validate(r.as_json()) for r in found]
         )
+
+
+def check_repeats(session: Session, caller: Caller, body: RepeatCheckIn) -> list[PossibleRepeat]:
+    """The pre-check of a registration (the API's and the registration page's one door)."""
+    agency, access = visible_agency(session, caller, body.agency)
+    caller.require(access, action_spec("register").roles, "登记前查重")
+    applicant = body.applicant
+    key = ApplicantKey.of(applicant.kind.value, applicant.name, applicant.id_number)
+    return find_repeats(
+        session,
+        agency,
+        key,
+        body.request,
+        body.received_on or caller.today,
+        reveal=access.reveals,
+        limit=body.limit,
+    )

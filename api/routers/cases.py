@@ -235,6 +235,32 @@ def detail(session: Session, caller: Caller, case: Case, access: Access) -> Case
     return CaseDetail.model_validate(data)
 
 
+def register_case(
+    session: Session, caller: Caller, body: Register, idempotency_key: str | None
+) -> tuple[int, bool, Access]:
+    """Register a request (the API's and the registration page's one door): (the case's id,
+    whether the idempotency key gave back an earlier one, the caller's access). The caller
+    commits."""
+    agency, access = visible_agency(session, caller, body.agency)
+    caller.require(access, action_spec("register").roles, "登记")
+    payload = body.model_dump(mode="json", exclude_none=True)
+
+    def create() -> int:
+        performed = perform(
+            session,
+            action="register",
+            payload=payload,
+            actor=caller.actor(agency.id or 0),
+            today=caller.today,
+        )
+        return performed.case.id or 0
+
+    case_id, replayed = idempotency.create_once(
+        session, caller.user.id or 0, idempotency_key, "register", payload, caller.now, create
+    )
+    return case_id, replayed, access
+
+
 def etag(version: int) -> str:
     return f'"{version}"'
 
@@ -277,24 +303,7 @@ def register(
     response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> RegisteredCase:
-    agency, access = visible_agency(session, caller, body.agency)
-    caller.require(access, action_spec("register").roles, "登记")
-    payload = body.model_dump(mode="json", exclude_none=True)
-
-    def register_case() -> int:
-        performed = perform(
-            session,
-            action="register",
-            payload=payload,
-            actor=caller.actor(agency.id or 0),
-            today=caller.today,
-        )
-        return performed.case.id or 0
-
-    case_id, replayed = idempotency.create_once(
-        session, caller.user.id or 0, idempotency_key, "register", payload, caller.now,
-        register_case,
-    )  # fmt: skip
+    case_id, replayed, access = register_case(session, caller, body, idempotency_key)
     session.commit()
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"

@@ -204,6 +204,45 @@ def issue_notice(
         return notice_out(row, service.notice_text(reader, row), warnings)
 
 
+DRAFT_EXAMPLE = '<!DOCTYPE html><html lang="zh-CN">…<p>草稿预览：尚未出具，没有文号…</p>…</html>'
+
+
+@router.post(
+    "/{case_id}/notices/preview",
+    summary="告知书草稿的 HTML 预览（出具前查看：不取文号，不保存）",
+    description="请求正文与出具告知书相同；返回出具时将生成的文书（文号处为占位文字）。"
+    "该步骤的告知书已出具的，返回已出具的文书。",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/html": {"example": DRAFT_EXAMPLE}},
+            "description": "草稿的 HTML 预览",
+        },
+        403: {"description": "只有本机关经办人或负责人可以预览草稿"},
+        404: {"description": "没有这个案件（或不可见）"},
+        422: {"description": "该案件没有应出具的此类告知书，或补充内容有误"},
+    },
+)
+def preview_notice(
+    case_id: CaseId,
+    caller: Me,
+    session: Db,
+    found: Annotated[tuple[Case, Access], Depends(issuer)],
+    body: Annotated[NoticeIssueIn, Body()],
+) -> Response:
+    case, _access = found
+    html = service.preview_notice(
+        session,
+        case_id,
+        body.kind,
+        caller.actor(case.agency_id),
+        event_seq=body.step,
+        recipient=body.recipient,
+        fields=body.fields,
+    )
+    return Response(content=html, media_type="text/html; charset=utf-8")
+
+
 def _readable(session: Db, caller: Me, case_id: int, notice_id: int) -> tuple[Notice, Access]:
     _case, access = visible_case(session, caller, case_id)
     return service.notice_of_case(session, case_id, notice_id), access

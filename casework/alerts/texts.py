@@ -160,3 +160,32 @@ def calendar_missing(year: int, day: date) -> Message:
         "（如与暂定日历不同，先用 casework calendar set 逐日设定；已受影响的期限会自动重算并通知经办人。）",
     ]
     return Message("calendar", f"{PREFIX}{headline}", "\n".join(lines))
+
+
+def supervision(
+    case: Case,
+    agency: Agency,
+    office: Agency,
+    by: str,
+    note: str,
+    due_by: date | None,
+    handler: str | None,
+) -> Message:
+    """A district office's 督办 of a case, to the case's handler and the agency's clerks and
+    approvers. The note is the office's own text."""
+    headline = f"{office.name}督办" + (f"，请于 {due_by.isoformat()} 前办理" if due_by else "")
+    lines = [
+        f"{case.ref}：{headline}。",
+        "",
+        *_case_lines(case, agency, handler),
+        f"当前状态：{STATE_LABELS[State(case.state)]}",
+        f"答复期限：{format_day(case.reply_due)}" if case.reply_due else "答复期限：暂停计算",
+        f"督办人：{by}（{office.name}）",
+        f"督办意见：{note}",
+        *([f"要求办理日期：{format_day(due_by)}"] if due_by else []),
+        "",
+        f"办理：{case_link(case)}",
+    ]
+    return Message(
+        "supervision", f"{PREFIX}{case.ref} {headline}", "\n".join(lines), case_link(case)
+    )

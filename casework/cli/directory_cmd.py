@@ -1,4 +1,5 @@
-"""`casework agency add|list|rename|merge|set` and `casework user add|passwd|disable|grant|list`."""
+"""`casework agency add|list|rename|merge|set` and
+`casework user add|passwd|disable|enable|grant|revoke|list`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlmodel import col, select
 
 from casework.cli.common import console, fail, parse_date, reading, settings, today, writing
 from casework.models import Agency, User, UserRole
-from casework.services import auth, directory
+from casework.services import agency_policy, auth, directory
 from casework.timeutil import utcnow
 from workflows.roles import Role
 
@@ -83,18 +84,18 @@ def agency_set(
         directory.place_agency(
             session, agency, parent=parent, top_level=top_level, supervises_subtree=district
         )
-        directory.set_reminder_policy(session, agency, remind_before, remind_at, escalate, webhook)
-        if report_due is not None:
-            directory.set_report_due(session, agency, report_due)
-        if signoff is not None:
-            agency.signoff_required = signoff
-        if post_grace_days is not None:
-            agency.post_grace_days = post_grace_days
-        if correction_period_wd is not None:
-            agency.correction_period_wd = correction_period_wd
-        if count_follow_up is not None:
-            agency.count_follow_up_cases = count_follow_up
-        session.add(agency)
+        change = agency_policy.PolicyChange(
+            signoff_required=signoff,
+            post_grace_days=post_grace_days,
+            correction_period_wd=correction_period_wd,
+            count_follow_up_cases=count_follow_up,
+            remind_before_wd=remind_before,
+            remind_at=remind_at,
+            escalate_overdue=escalate,
+            webhook_url=webhook,
+            report_due=report_due,
+        )
+        agency_policy.apply(session, agency, change)
         above = session.get(Agency, agency.parent_id) if agency.parent_id else None
         summary = (
             f"上级：{above.code if above else '无（顶级机关）'}；"
@@ -193,6 +194,13 @@ def user_disable(username: str = typer.Argument(...)) -> None:
     console.print(f"用户 {username} 已停用")
 
 
+@user_app.command("enable", help="重新启用已停用的用户（凭其密码登录）")
+def user_enable(username: str = typer.Argument(...)) -> None:
+    with writing() as session:
+        auth.enable(session, directory.user_by_name(session, username))
+    console.print(f"用户 {username} 已重新启用")
+
+
 @user_app.command(
     "grant", help=f"授予用户在某机关的角色（{'/'.join(r.value for r in Role)}），可限定期间（代理）"
 )
@@ -220,6 +228,21 @@ def user_grant(
             by,
         )
     console.print(f"已授予 {username} 在 {agency} 的{Role(role).label}角色")
+
+
+@user_app.command("revoke", help="撤销用户在某机关的角色（即日起失效；尚未开始的授权删除）")
+def user_revoke(
+    username: str = typer.Argument(...),
+    role: str = typer.Argument(..., help=ROLE_CHOICES),
+    agency: str = typer.Option(..., "--agency"),
+) -> None:
+    if role not in {r.value for r in Role}:
+        fail(f"未知的角色“{role}”；可用：{'、'.join(r.value for r in Role)}", 2)
+    with writing() as session:
+        user = directory.user_by_name(session, username)
+        agency_row = directory.agency_by_code(session, agency)
+        directory.revoke_role(session, user, agency_row, Role(role), today())
+    console.print(f"已撤销 {username} 在 {agency} 的{Role(role).label}角色")
 
 
 @user_app.command("list", help="列出用户及角色")

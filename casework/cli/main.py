@@ -23,6 +23,7 @@ from casework.cli import (
     notice_cmd,
     replay_cmd,
     report_cmd,
+    supervision_cmd,
     timers_cmd,
     worker_cmd,
     workflow_cmd,
@@ -68,6 +69,12 @@ case_cmd.app.command("file", help="导出案卷（ZIP）：申请、全部告知
 case_cmd.app.command("withdraw-attachment", help="撤回附件（记录和文件均保留）")(
     attachment_cmd.withdraw_attachment
 )
+case_cmd.app.command("supervise", help="督办（上级政务公开办）：记录督办意见并通知该机关")(
+    supervision_cmd.supervise_command
+)
+case_cmd.app.command("supervisions", help="列出案件的督办记录")(
+    supervision_cmd.supervisions_command
+)
 app.add_typer(calendar_cmd.app, name="calendar", help="工作日历：查看、调整")
 app.add_typer(timers_cmd.app, name="timers", help="期限定时器：执行到期处理、重建")
 app.add_typer(workflow_cmd.app, name="workflow", help="办理流程：状态图")
@@ -84,6 +91,9 @@ app.add_typer(
 app.command("demo", help="示例：新建 SQLite 数据库，导入示例历史，输出2023年度报告")(
     report_cmd.demo
 )
+app.command(
+    "demo-users", help="示例：建区政务公开办和示例用户（经办人、负责人、政务公开办），显示密码"
+)(report_cmd.demo_users)
 app.command(
     "worker",
     help="运行 Celery 工作进程，按时执行到期的定时器（未设置 CASEWORK_BROKER_URL 时为内置模式：单进程，含 beat）",

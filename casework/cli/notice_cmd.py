@@ -12,7 +12,8 @@ from casework.cli.common import acting_user, console, fail, print_json, reading,
 from casework.models import Agency, Notice
 from casework.notices import library, service
 from casework.notices.kinds import NoticeKind, parse_kind
-from casework.notices.numbering import DEFAULT_PATTERN, parse_pattern, pattern_of, short_name_of
+from casework.notices.numbering import DEFAULT_PATTERN, pattern_of, short_name_of
+from casework.services import agency_policy
 from casework.services.directory import agency_by_code
 from casework.services.snapshots import context_for, find_case
 
@@ -214,13 +215,10 @@ def setup(
 ) -> None:
     with writing() as session:
         agency = agency_by_code(session, code)
-        if short_name is not None:
-            agency.short_name = short_name.strip() or None
-        if pattern is not None:
-            agency.notice_number_pattern = parse_pattern(pattern).text if pattern.strip() else None
-        if review_body is not None:
-            agency.review_body = review_body.strip() or None
-        session.add(agency)
+        change = agency_policy.PolicyChange(
+            short_name=short_name, notice_number_pattern=pattern, review_body=review_body
+        )
+        agency_policy.apply(session, agency, change)
         example = pattern_of(agency).format(
             short_name_of(agency), today().year, 1, NoticeKind.REPLY
         )

@@ -18,6 +18,7 @@ from casework.errors import Invalid
 from casework.migrate import upgrade
 from casework.reports.document import build
 from casework.reports.render import FORMATS, render_all
+from casework.services.demo_people import make_demo_people
 from casework.services.directory import agency_by_code
 from casework.services.replay import load_file, replay
 from casework.services.report_inputs import set_proactive
@@ -151,3 +152,16 @@ app.command("published", help="查看已公布的年度报告（版次、统计�
 app.command("drift", help="已公布年度报告与现在统计的差异，及造成差异的记录")(
     report_publish_cmd.drift_command
 )
+
+
+def demo_users(
+    agency: list[str] = typer.Option(["zhz", "demo-zjj"], "--agency", help="示例机关代码"),
+) -> None:
+    """A district office over the demo agencies and a clerk, an approver and a district user
+    with one generated password, shown once — for trying the web UI."""
+    with writing() as session:
+        people, password = make_demo_people(session, agency, utcnow())
+    console.print("示例用户（网页界面 http://127.0.0.1:8000/ 登录；密码仅显示这一次）：")
+    for person in people:
+        console.print(f"  {person.username}（{person.display_name}，{person.role.label}）")
+    console.print(f"  密码：{password}")

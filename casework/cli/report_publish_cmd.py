@@ -13,13 +13,12 @@ from casework.errors import Invalid, NotFound
 from casework.reports import publications
 from casework.reports import publish as publishing
 from casework.reports.changes import Place
-from casework.reports.drift import Cause, Cell, Drift, drift
+from casework.reports.drift import Cause, Cell, Drift, action_label, drift
 from casework.services.appeals import KINDS, RESULTS
 from casework.services.directory import actor_for, agency_by_code
 from casework.statistics.figures import parse_as_of
 from casework.statistics.text import ROW_CARRIED_IN, ROW_CARRIED_OUT, ROW_NEW, ROW_TOTAL
 from casework.timeutil import CHINA, utcnow
-from workflows.actions import ACTION_BY_NAME
 from workflows.outcomes import ApplicantKind, outcome
 
 NOT_PUBLISHED = 2  # exit code of `published` and `drift` for a year not published
@@ -37,7 +36,6 @@ REQUEST_ROWS = {
     "carried_out": ROW_CARRIED_OUT,
 }
 APPEAL_COLUMNS = {**RESULTS, "pending": "尚未审结", "total": TOTAL}
-OTHER_ACTIONS = {"filed": "提起", "answered": "答辩", "decided": "审结", "proactive": "录入"}
 
 
 def _china(instant: datetime) -> str:
@@ -73,9 +71,7 @@ def _place(kind: str, place: Place) -> str:
 
 
 def _action(name: str) -> str:
-    spec = ACTION_BY_NAME.get(name)
-    label = spec.label if spec is not None else OTHER_ACTIONS.get(name, name)
-    return f"{label}（{name}）"
+    return f"{action_label(name)}（{name}）"
 
 
 def _cause(cause: Cause) -> str:

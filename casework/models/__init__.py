@@ -12,6 +12,7 @@ from casework.models.notice import Notice, NoticeCounter, NoticeTemplate
 from casework.models.notification import Alert, Delivery, Notification
 from casework.models.report import ReportFile, ReportPublication
 from casework.models.statistics import CaseConclusion, ReportInput
+from casework.models.supervision import Supervision
 from casework.models.timer import Timer
 from casework.models.user import User, UserRole
 
@@ -41,6 +42,7 @@ __all__ = [
     "ReportFile",
     "ReportInput",
     "ReportPublication",
+    "Supervision",
     "Timer",
     "User",
     "UserRole",

@@ -124,10 +124,7 @@ def issue_notice(
     """Issue the notice of `kind` for a step of the case (default: the latest step that calls
     for one). Flushes; the caller commits."""
     kind = _kind(kind)
-    if actor.kind is ActorKind.SYSTEM or (
-        actor.kind is ActorKind.USER and not actor.roles & ISSUERS
-    ):
-        raise Forbidden("出具告知书须由本机关经办人或负责人办理")
+    _may_issue(actor)
     case = load_case(session, case_id, for_update=True)  # one issue at a time per case
     ctx = context_for(session, case)
     offer = _choose(session, ctx, kind, event_seq, recipient)
@@ -136,9 +133,7 @@ def issue_notice(
             f"案件 {case.ref} 第{offer.event.seq}步的{kind.label}"
             f"{'（' + offer.recipient + '）' if offer.recipient else ''}已出具，文号 {offer.notice.number}"
         )
-    parsed = parse_fields(kind, fields)
-    context = build_context(session, Step(ctx, offer.event), kind, offer.recipient, parsed)
-    template = library.current_template(session, ctx.agency, kind)
+    context, template = _compose(session, ctx, offer, fields)
     dated = offer.event.effective_on
     taken = take_number(session, ctx.agency, kind, dated.year)
     context["number"] = taken.number
@@ -166,6 +161,52 @@ def issue_notice(
     session.add(notice)
     session.flush()
     return notice
+
+
+def _compose(
+    session: Session, ctx: CaseContext, offer: Offer, fields: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], library.Template]:
+    """The facts of a notice as of its step, and the template in use: all but its 文号."""
+    parsed = parse_fields(offer.kind, fields)
+    context = build_context(session, Step(ctx, offer.event), offer.kind, offer.recipient, parsed)
+    return context, library.current_template(session, ctx.agency, offer.kind)
+
+
+DRAFT_NUMBER = "（文号出具时编定）"
+DRAFT_BANNER = "草稿预览：尚未出具，没有文号；出具时按当时的案件记录和模板生成"
+
+
+def preview_notice(
+    session: Session,
+    case_id: int,
+    kind: NoticeKind | str,
+    actor: Actor,
+    *,
+    event_seq: int | None = None,
+    recipient: str | None = None,
+    fields: Mapping[str, Any] | None = None,
+) -> str:
+    """The HTML preview of a notice before it is issued: what `issue_notice` would make of
+    the same step, recipient and fields, without a 文号 — nothing is stored and no number is
+    taken. Only those who may issue it see a draft (it holds the applicant's name). A notice
+    already issued for that step is shown as issued."""
+    kind = _kind(kind)
+    _may_issue(actor)
+    ctx = context_for(session, load_case(session, case_id))
+    offer = _choose(session, ctx, kind, event_seq, recipient)
+    if offer.notice is not None:
+        return render_notice_html(session, offer.notice)
+    context, template = _compose(session, ctx, offer, fields)
+    context["number"] = DRAFT_NUMBER
+    docx = render_docx(template.docx, context)
+    return render_html(docx, f"{kind.label}（草稿）", DRAFT_BANNER)
+
+
+def _may_issue(actor: Actor) -> None:
+    if actor.kind is ActorKind.SYSTEM or (
+        actor.kind is ActorKind.USER and not actor.roles & ISSUERS
+    ):
+        raise Forbidden("出具告知书须由本机关经办人或负责人办理")
 
 
 LATE_AFTER_DAYS = 30  # a notice issued longer after its step than this is called back-dated

@@ -23,9 +23,13 @@ from casework.models import Agency, Case, CaseEvent, ReportInput
 from casework.reports import publications
 from casework.reports.changes import Place, Timeline, appeal_timelines, case_timelines, place
 from casework.statistics.figures import agency_ids, report
+from workflows.actions import ACTION_BY_NAME
 
 TABLES = ("requests", "appeals", "proactive", "fees")
 FEE_ACTIONS = ("issue_fee_notice", "receive_payment")
+# A cause's action that is not a case action of the workflow table: an appeal's events, and
+# table 二 entered anew (its kind)
+OTHER_ACTIONS = {"filed": "提起", "answered": "答辩", "decided": "审结", "proactive": "录入"}
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,12 @@ class Drift:
 
 def _instant(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
+
+
+def action_label(name: str) -> str:
+    """What a cause's action is called: the workflow's label, or an appeal's or input's."""
+    spec = ACTION_BY_NAME.get(name)
+    return spec.label if spec is not None else OTHER_ACTIONS.get(name, name)
 
 
 def drift(session: Session, agency: Agency, year: int, now: datetime) -> Drift:

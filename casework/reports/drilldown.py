@@ -121,6 +121,7 @@ class AppealLine:
     filed_on: date
     decided_on: date | None  # as recorded by T
     result: str | None
+    case_id: int | None = None  # the case decided on, where recorded (a page links to it)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -195,7 +196,7 @@ def appeal_lines(session: Session, items: Sequence[AppealStanding]) -> list[Appe
         out.append(
             AppealLine(
                 appeal.id, code, item.kind, appeal.role, ref, item.filed_on, item.decided_on,
-                item.result,
+                item.result, appeal.case_id,
             )
         )  # fmt: skip
     return sorted(out, key=lambda a: (a.filed_on, a.id))

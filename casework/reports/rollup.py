@@ -281,3 +281,15 @@ def rollup(
         total=Figures.of(total.requests),
         rows=rows,
     )
+
+
+def publication_status(
+    session: Session, agency: Agency, year: int, as_of: datetime, today: date, due_default: str
+) -> tuple[date, Status, int | None]:
+    """One agency's report of `year`: its due day, its status and the days late — the roll-up's
+    rule for a single agency (the report page's status line)."""
+    assert agency.id is not None
+    due = due_day(agency.report_due, due_default, year)
+    publication = _publications(session, [agency.id], year, as_of).get(agency.id)
+    status, days_late = _status(agency, due, publication, min(today, china_today(as_of)))
+    return due, status, days_late

@@ -197,3 +197,19 @@ def disable(session: Session, user: User, now: datetime) -> None:
     user.active = False
     session.add(user)
     revoke_all(session, user, now)
+
+
+def enable(session: Session, user: User) -> None:
+    """Let a disabled user log in again (with their password; their old logins stay ended)."""
+    user.active = True
+    session.add(user)
+    session.flush()
+
+
+# no 0/O, 1/l/I: a password read out or copied by hand
+_READABLE = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password(length: int = 12) -> str:
+    """A random password for a new user or a reset, shown once to the administrator."""
+    return "".join(secrets.choice(_READABLE) for _ in range(max(length, MIN_PASSWORD_LENGTH)))

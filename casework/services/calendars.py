@@ -12,6 +12,8 @@ from casework.errors import Invalid
 from casework.models import Agency, CalendarOverride, CalendarYear
 from casework.workdays import DayInfo, Override, WorkingCalendar, default_calendar
 
+NOTICE_CHECK_FROM_MONTH = 11  # the State Council's notice usually comes in November
+
 _cache: dict[tuple[object, ...], WorkingCalendar] = {}
 
 
@@ -117,3 +119,34 @@ def year_view(calendar: WorkingCalendar, year: int) -> YearView:
     # from 31 December would step outside the calendar in its first year)
     total = calendar.count_between(first, last) + (1 if calendar.is_workday(first) else 0)
     return YearView(year, calendar.is_provisional(first), total, rows)
+
+
+def notice_missing(session: Session, day: date) -> int | None:
+    """From 1 November, next year while its holiday notice is not loaded (DESIGN §3.2: the
+    administrators are reminded, and the pages show a banner, until it is); else None."""
+    if day.month < NOTICE_CHECK_FROM_MONTH:
+        return None
+    next_year = day.year + 1
+    return next_year if calendar_for(session).is_provisional(date(next_year, 1, 1)) else None
+
+
+def overrides(session: Session, year: int, agency_id: int | None = None) -> list[CalendarOverride]:
+    """The year's overrides an agency counts with (national ones, and its own), by day; with no
+    agency, the national ones only."""
+    scope: ColumnElement[bool] = col(CalendarOverride.agency_id).is_(None)
+    if agency_id is not None:
+        scope = or_(scope, col(CalendarOverride.agency_id) == agency_id)
+    return list(
+        session.exec(
+            select(CalendarOverride)
+            .where(scope, col(CalendarOverride.day) >= date(year, 1, 1),
+                   col(CalendarOverride.day) <= date(year, 12, 31))
+            .order_by(col(CalendarOverride.day), col(CalendarOverride.id))
+        ).all()
+    )  # fmt: skip
+
+
+def loaded_year(session: Session, year: int) -> CalendarYear | None:
+    """The record of a year's notice confirmed by an administrator (None: not confirmed here;
+    the years the seeded package covers need none)."""
+    return session.exec(select(CalendarYear).where(CalendarYear.year == year)).first()

@@ -1,13 +1,15 @@
-"""Case lists with filters, newest first, a page at a time (keyset: `before_id`)."""
+"""Case lists with filters: newest first a page at a time (keyset: `before_id`), or by
+urgency (the soonest next due date first; a page by its number) for the work queue."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from casework.errors import Invalid
 from casework.models import Agency, Applicant, Case, User
@@ -42,6 +44,16 @@ class Found:
     handler: User | None
 
 
+def late(today: date) -> ColumnElement[bool]:
+    """The agency's reply period passed while the case is open (and the clock is running)."""
+    return (
+        col(Case.state).in_(OPEN)
+        & col(Case.reply_due).is_not(None)
+        & (col(Case.reply_due) < today)
+        & col(Case.reply_paused).is_(False)
+    )
+
+
 def _conditions(session: Session, f: CaseFilter, today: date) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if f.state:
@@ -52,16 +64,10 @@ def _conditions(session: Session, f: CaseFilter, today: date) -> list[ColumnElem
             raise Invalid(f"没有“{f.state}”这个状态；可用：{known}", field="state") from None
     if f.open_only:
         where.append(col(Case.state).in_(OPEN))
-    late = (
-        col(Case.state).in_(OPEN)
-        & col(Case.reply_due).is_not(None)
-        & (col(Case.reply_due) < today)
-        & col(Case.reply_paused).is_(False)
-    )
     if f.overdue is True:
-        where.append(late)
+        where.append(late(today))
     elif f.overdue is False:
-        where.append(~late)
+        where.append(~late(today))
     if f.due_before:
         where.append(col(Case.state).in_(OPEN) & (col(Case.reply_due) <= f.due_before))
     if f.received_from:
@@ -100,6 +106,9 @@ def _conditions(session: Session, f: CaseFilter, today: date) -> list[ColumnElem
     return where
 
 
+Order = Literal["newest", "urgency"]
+
+
 def search_cases(
     session: Session,
     agency_ids: Sequence[int],
@@ -108,9 +117,15 @@ def search_cases(
     *,
     before_id: int | None = None,
     limit: int = 50,
+    order: Order = "newest",
+    offset: int = 0,
 ) -> list[Found]:
     """Cases of the given agencies matching `f`, newest registration first; `before_id`
-    continues a previous page (keyset pagination: stable while cases are added)."""
+    continues a previous page (keyset pagination: stable while cases are added).
+
+    `order="urgency"`: the soonest next due date first (a passed one is the most urgent;
+    cases without a running deadline last), then the earliest received; `offset` skips the
+    earlier pages (the work queue's page numbers)."""
     if not agency_ids:
         return []
     query = (
@@ -122,8 +137,40 @@ def search_cases(
     )
     if before_id is not None:
         query = query.where(col(Case.id) < before_id)
-    rows = session.exec(query.order_by(col(Case.id).desc()).limit(limit)).all()
+    if order == "urgency":
+        query = query.order_by(
+            col(Case.next_due).is_(None), col(Case.next_due), col(Case.received_on), col(Case.id)
+        )
+    else:
+        query = query.order_by(col(Case.id).desc())
+    rows = session.exec(query.offset(offset).limit(limit)).all()
     return [Found(c, a, p, u) for c, a, p, u in rows]
+
+
+def count_cases(session: Session, agency_ids: Sequence[int], f: CaseFilter, today: date) -> int:
+    """How many cases `search_cases` would list in all (a pager's page count)."""
+    if not agency_ids:
+        return 0
+    query = (
+        select(func.count())
+        .select_from(Case)
+        .join(Applicant, col(Applicant.id) == col(Case.applicant_id))
+        .where(col(Case.agency_id).in_(list(agency_ids)), *_conditions(session, f, today))
+    )
+    return int(session.exec(query).one())
+
+
+def handlers_of(session: Session, agency_ids: Sequence[int]) -> list[User]:
+    """The users handling some case of these agencies (a handler filter's choices), by name."""
+    if not agency_ids:
+        return []
+    handling = (
+        select(Case.handler_id)
+        .where(col(Case.agency_id).in_(list(agency_ids)), col(Case.handler_id).is_not(None))
+        .distinct()
+    )
+    query = select(User).where(col(User.id).in_(handling)).order_by(col(User.username))
+    return list(session.exec(query).all())
 
 
 def overdue(case: Case, today: date) -> bool:

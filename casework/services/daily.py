@@ -14,14 +14,12 @@ from casework.alerts.ledger import raise_alert
 from casework.models import Agency, Alert, Case, User
 from casework.reports import yearend
 from casework.services import idempotency
-from casework.services.calendars import calendar_for
+from casework.services.calendars import calendar_for, notice_missing
 from casework.services.timers import parse_remind_at
 from casework.timeutil import CHINA
 from workflows.clocks import Clock
 from workflows.roles import Role
 from workflows.states import OPEN_STATES
-
-CALENDAR_CHECK_FROM_MONTH = 11  # the State Council's notice usually comes in November
 
 
 def _subtree(session: Session, agency: Agency) -> list[int]:
@@ -96,11 +94,10 @@ def calendar_check(session: Session, now: datetime) -> Alert | None:
     notice is loaded (until then deadlines in it are provisional and expiries wait)."""
     local = now.astimezone(CHINA)
     day = local.date()
-    if day.month < CALENDAR_CHECK_FROM_MONTH or local.time() < parse_remind_at("09:00"):
+    if local.time() < parse_remind_at("09:00"):
         return None
-    calendar = calendar_for(session)
-    next_year = day.year + 1
-    if not calendar.is_provisional(date(next_year, 1, 1)) or not calendar.is_workday(day):
+    next_year = notice_missing(session, day)
+    if next_year is None or not calendar_for(session).is_workday(day):
         return None
     admins = recipients.administrators(session, day)
     if not admins:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-from urllib.parse import urlsplit
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
 from casework.errors import Invalid, NotFound
 from casework.models import Agency, AgencyName, User, UserRole
-from casework.reports.due import parse_month_day
-from casework.services.timers import parse_before_wd, parse_remind_at
 from workflows.roles import Actor, ActorKind, Role
 from workflows.snapshot import Policy
 
@@ -132,13 +131,9 @@ def merge_agency(session: Session, source: Agency, target: Agency, on: date) -> 
 def set_report_due(session: Session, agency: Agency, value: str) -> None:
     """The day the agency's annual report is due, "MM-DD" of the next year (条例第四十九条:
     a government's own report by 03-31); an empty value returns it to the default setting."""
-    value = value.strip()
-    if value:
-        month, day = parse_month_day(value)
-        value = f"{month:02d}-{day:02d}"
-    agency.report_due = value or None
-    session.add(agency)
-    session.flush()
+    from casework.services import agency_policy  # it builds on this module
+
+    agency_policy.apply(session, agency, agency_policy.PolicyChange(report_due=value))
 
 
 def policy_of(agency: Agency) -> Policy:
@@ -158,23 +153,29 @@ def set_reminder_policy(
     webhook_url: str | None = None,
 ) -> None:
     """Change the agency's reminder policy; the open cases' reminders follow at once."""
-    from casework.services import recompute  # recompute's case snapshots import this module
+    from casework.services import agency_policy  # it builds on this module
 
-    if before_wd is not None:
-        agency.remind_before_wd = ",".join(str(d) for d in parse_before_wd(before_wd))
-    if at is not None:
-        agency.remind_at = parse_remind_at(at).strftime("%H:%M")
-    if escalate_overdue is not None:
-        agency.escalate_overdue = escalate_overdue
-    if webhook_url is not None:
-        url = webhook_url.strip()
-        if url and urlsplit(url).scheme not in ("http", "https"):
-            raise Invalid(f"webhook 地址应以 http:// 或 https:// 开头：{url}", field="webhook_url")
-        agency.webhook_url = url or None
-    session.add(agency)
-    session.flush()
-    if before_wd is not None or at is not None or escalate_overdue is not None:
-        recompute.rebuild(session, "机关提醒设置调整", agency.id)
+    change = agency_policy.PolicyChange(remind_before_wd=before_wd, remind_at=at,
+                                        escalate_overdue=escalate_overdue,
+                                        webhook_url=webhook_url)  # fmt: skip
+    agency_policy.apply(session, agency, change)
+
+
+def subtree(session: Session, agency: Agency) -> list[Agency]:
+    """The agency and every agency below it, a level at a time (trees are shallow)."""
+    out, frontier = [agency], [agency.id]
+    seen = {agency.id}
+    while frontier:
+        below = session.exec(
+            select(Agency).where(col(Agency.parent_id).in_(frontier)).order_by(col(Agency.code))
+        ).all()
+        frontier = []
+        for child in below:
+            if child.id not in seen:
+                seen.add(child.id)
+                out.append(child)
+                frontier.append(child.id)
+    return out
 
 
 def add_user(session: Session, username: str, display_name: str, email: str | None = None) -> User:
@@ -229,6 +230,66 @@ def roles_on(session: Session, user: User, agency: Agency, day: date) -> frozens
         if (r.valid_from is None or r.valid_from <= day)
         and (r.valid_to is None or day <= r.valid_to)
     )
+
+
+@dataclass(frozen=True)
+class Member:
+    """A user with the role rows they have (had) in some agencies, oldest first."""
+
+    user: User
+    roles: list[tuple[UserRole, Agency]]
+
+
+def members(session: Session, agencies: Collection[Agency]) -> list[Member]:
+    """Everyone who holds or held a role in these agencies, by user name."""
+    by_id = {a.id: a for a in agencies}
+    rows = session.exec(
+        select(UserRole).where(col(UserRole.agency_id).in_(list(by_id))).order_by(col(UserRole.id))
+    ).all()
+    held: dict[int, list[tuple[UserRole, Agency]]] = {}
+    for row in rows:
+        held.setdefault(row.user_id, []).append((row, by_id[row.agency_id]))
+    if not held:
+        return []
+    users = session.exec(
+        select(User).where(col(User.id).in_(list(held))).order_by(col(User.username))
+    ).all()
+    return [Member(u, held[_id(u.id)]) for u in users]
+
+
+def role_rows(session: Session, user: User) -> list[UserRole]:
+    return list(
+        session.exec(
+            select(UserRole).where(UserRole.user_id == user.id).order_by(col(UserRole.id))
+        ).all()
+    )
+
+
+def ended(row: UserRole, today: date) -> bool:
+    return row.valid_to is not None and row.valid_to < today
+
+
+def revoke(session: Session, row: UserRole, today: date) -> None:
+    """End a role now: one not yet begun is removed; a running one is valid until yesterday."""
+    if ended(row, today):
+        raise Invalid(f"该角色已于 {row.valid_to} 结束", field="role")
+    if row.valid_from is not None and row.valid_from >= today:
+        session.delete(row)
+    else:
+        row.valid_to = today - timedelta(days=1)
+        session.add(row)
+    session.flush()
+
+
+def revoke_role(session: Session, user: User, agency: Agency, role: Role, today: date) -> int:
+    """End every row of this role of the user in the agency that is valid today or later."""
+    rows = [r for r in role_rows(session, user)
+            if r.agency_id == agency.id and r.role == role.value and not ended(r, today)]  # fmt: skip
+    if not rows:
+        raise NotFound(f"用户“{user.username}”在机关“{agency.code}”没有{role.label}角色")
+    for row in rows:
+        revoke(session, row, today)
+    return len(rows)
 
 
 def actor_for(session: Session, username: str, agency: Agency, day: date) -> Actor:

@@ -64,14 +64,21 @@ def check_visible(case: Case, actor: Actor, *, supervising: bool = False) -> Non
 
 
 def case_detail(
-    session: Session, case: Case, actor: Actor, today: date, *, supervising: bool = False
+    session: Session,
+    case: Case,
+    actor: Actor,
+    today: date,
+    *,
+    supervising: bool = False,
+    ctx: CaseContext | None = None,
 ) -> dict[str, Any]:
     """The case as `actor` may see it: a named user without a role in the case's agency sees
     nothing (as if it did not exist) unless `supervising` (a district office above it: read
-    only); personal data is shown to clerks and approvers of the agency only."""
+    only); personal data is shown to clerks and approvers of the agency only. `ctx`: the
+    case's context if the caller has it already (it is loaded otherwise)."""
     check_visible(case, actor, supervising=supervising)
     reveal = actor.user_id is not None and bool(actor.roles & {Role.CLERK, Role.APPROVER})
-    ctx = context_for(session, case)
+    ctx = ctx or context_for(session, case)
     applicant = session.get(Applicant, case.applicant_id)
     handler = session.get(User, case.handler_id) if case.handler_id else None
     assert applicant is not None

@@ -101,6 +101,27 @@ def test_bad_requests_are_422_in_chinese(world: World) -> None:
     problem(clerk.get(f"{url}/999999.docx"), 404, "not-found")
 
 
+def test_a_draft_is_previewed_before_issuing_and_takes_no_number(world: World) -> None:
+    clerk = world.login("clerk")
+    case = _corrected(world, clerk)
+    url = f"/api/v1/cases/{case['id']}/notices"
+    body = {"kind": "correction", "fields": {"items": ["请写明文号"]}}
+    draft = clerk.post(f"{url}/preview", json=body)
+    assert draft.status_code == 200 and draft.headers["content-type"].startswith("text/html")
+    assert "草稿预览" in draft.text and "请写明文号" in draft.text and "张三" in draft.text
+    assert "〔2026〕" not in draft.text
+    assert clerk.get(url).json()["issued"] == []  # nothing stored
+    notice = clerk.post(url, json=body).json()
+    assert notice["number"] == "某街道办事处公开补〔2026〕1号"  # the draft took no number
+    again = clerk.post(f"{url}/preview", json=body)  # issued: shown as issued
+    assert notice["number"] in again.text and "草稿预览" not in again.text
+    assert (
+        "尚无应出具" in problem(clerk.post(f"{url}/preview", json={"kind": "reply"}), 422)["detail"]
+    )
+    for reader in (world.login("auditor"), world.login("district")):
+        problem(reader.post(f"{url}/preview", json=body), 403, "forbidden")
+
+
 def test_roles_that_may_not_see_names_get_a_masked_preview_only(world: World) -> None:
     clerk = world.login("clerk")
     case = world.register(clerk)

@@ -71,3 +71,22 @@ def test_grant_help_lists_every_role(cli: CliRunner) -> None:
     text = "".join(result.out.split())  # the help may wrap anywhere
     missing = [r.value for r in Role if r.value not in text or r.label not in text]
     assert not missing, missing
+
+
+def test_a_revoked_role_ends_today_and_a_disabled_user_is_enabled_again(
+    office: CliRunner,
+) -> None:
+    revoked = office("user", "revoke", "li", "approver", "--agency", "zhz")
+    assert revoked.code == 0 and "已撤销" in revoked.out, revoked
+    assert "zhz:负责人[~2026-11-25]" in office("user", "list").out
+    assert_clean_error(office("user", "revoke", "li", "approver", "--agency", "zhz"), "没有负责人")
+    assert office("user", "disable", "wang").code == 0
+    enabled = office("user", "enable", "wang")
+    assert enabled.code == 0 and "已重新启用" in enabled.out, enabled
+    assert _user("wang").active
+
+
+def test_agency_set_refuses_a_bad_reminder_hour_in_chinese(office: CliRunner) -> None:
+    assert_clean_error(office("agency", "set", "zhz", "--remind-at", "25:00"), "提醒时刻应为")
+    done = office("agency", "set", "zhz", "--remind-at", "8:30", "--post-grace-days", "2")
+    assert done.code == 0 and "到期日 08:30 提醒" in done.out and "邮寄宽限 2 日" in done.out
